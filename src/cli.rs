@@ -1,0 +1,204 @@
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::auth::{parse_ttl, Tokens};
+use crate::config::{Config, Secret};
+use crate::domain::{Email, Name};
+use crate::service::{firms, role_name, users};
+use crate::startup::{self, Application, StartupError};
+
+/// Clientele: a GraphQL API server for managing a firm's clients through their whole
+/// lifecycle.
+#[derive(Debug, Parser)]
+#[command(name = "clientele", version, about)]
+pub struct Cli {
+    #[command(flatten)]
+    pub opts: GlobalOpts,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Options shared by every command; each also reads its environment variable.
+#[derive(Debug, Args)]
+pub struct GlobalOpts {
+    /// SQLite (`sqlite://file.db?mode=rwc`) or PostgreSQL (`postgres://…`) database.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://clientele.db?mode=rwc",
+        global = true
+    )]
+    pub database_url: String,
+    /// Listen address.
+    #[arg(
+        long,
+        env = "CLIENTELE_BIND",
+        default_value = "127.0.0.1:8000",
+        global = true
+    )]
+    pub bind: String,
+    /// Token signing secret; when unset the server runs in development mode.
+    #[arg(
+        long,
+        env = "CLIENTELE_JWT_SECRET",
+        hide_env_values = true,
+        global = true
+    )]
+    pub jwt_secret: Option<String>,
+    /// How often due scheduled activations and decommissions are applied.
+    #[arg(long, env = "CLIENTELE_SCHEDULER_INTERVAL", default_value = "5s", value_parser = parse_ttl, global = true)]
+    pub scheduler_interval: Duration,
+    /// How long one HTTP request may run before it is answered with an error.
+    #[arg(long, env = "CLIENTELE_REQUEST_TIMEOUT", default_value = "30s", value_parser = parse_ttl, global = true)]
+    pub request_timeout: Duration,
+    /// Maximum database connections in the pool.
+    #[arg(
+        long,
+        env = "CLIENTELE_DB_MAX_CONNECTIONS",
+        default_value_t = 10,
+        global = true
+    )]
+    pub db_max_connections: u32,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Apply pending migrations, start the scheduler and serve HTTP (the default).
+    Serve,
+    /// Apply pending migrations and exit.
+    Migrate,
+    /// Manage firms.
+    #[command(subcommand)]
+    Firm(FirmCommand),
+    /// Print a token for an existing, active user.
+    Token {
+        /// The user's e-mail address.
+        #[arg(long)]
+        email: String,
+        /// How long the token stays valid (e.g. 30m, 8h, 7d).
+        #[arg(long, default_value = "8h", value_parser = parse_ttl)]
+        ttl: Duration,
+    },
+    /// Print the GraphQL schema (SDL), the same text as schema.graphql.
+    Schema,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FirmCommand {
+    /// Create a firm and its first ADMIN, and print the admin's token.
+    Create {
+        /// The firm's name.
+        #[arg(long)]
+        name: String,
+        /// The first administrator's name.
+        #[arg(long)]
+        admin_name: String,
+        /// The first administrator's e-mail address.
+        #[arg(long)]
+        admin_email: String,
+    },
+}
+
+impl GlobalOpts {
+    pub fn config(&self) -> Config {
+        Config {
+            database_url: self.database_url.clone(),
+            bind: self.bind.clone(),
+            jwt_secret: self
+                .jwt_secret
+                .as_deref()
+                .filter(|s| !s.is_empty())
+                .map(Secret::new),
+            scheduler_interval: self.scheduler_interval,
+            request_timeout: self.request_timeout,
+            db_max_connections: self.db_max_connections,
+            test_routes: false,
+        }
+    }
+}
+
+/// Runs the chosen command.
+pub async fn run(cli: Cli) -> Result<(), StartupError> {
+    let config = cli.opts.config();
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(config).await,
+        Command::Migrate => {
+            startup::connect_and_migrate(&config).await?;
+            println!("Migrations applied.");
+            Ok(())
+        }
+        Command::Schema => {
+            print!("{}", crate::graphql::sdl());
+            Ok(())
+        }
+        Command::Firm(FirmCommand::Create {
+            name,
+            admin_name,
+            admin_email,
+        }) => {
+            let (services, _) = startup::connect_and_migrate(&config).await?;
+            let tokens = Tokens::new(&startup::signing_secret(&config)?);
+            let (firm, admin) = firms::create(
+                &services,
+                Name::parse("name", &name)?,
+                Name::parse("admin-name", &admin_name)?,
+                Email::parse("admin-email", &admin_email)?,
+            )
+            .await?;
+            let token = tokens.issue(admin.id, Duration::from_secs(8 * 3600))?;
+            eprintln!(
+                "Created firm {} ({}) with ADMIN {} ({}).",
+                firm.name, firm.id, admin.name, admin.email
+            );
+            eprintln!("Token for {} (valid 8h):", admin.email);
+            println!("{token}");
+            Ok(())
+        }
+        Command::Token { email, ttl } => {
+            let (services, _) = startup::connect_and_migrate(&config).await?;
+            let tokens = Tokens::new(&startup::signing_secret(&config)?);
+            let email = Email::parse("email", &email)?;
+            let user = users::by_email(&services, &email)
+                .await?
+                .filter(|u| u.active)
+                .ok_or_else(|| {
+                    format!("no active user has the e-mail address {}", email.as_str())
+                })?;
+            println!("{}", tokens.issue(user.id, ttl)?);
+            Ok(())
+        }
+    }
+}
+
+async fn serve(config: Config) -> Result<(), StartupError> {
+    let dev = config.development_mode();
+    let app = Application::build(config.clone()).await?;
+    let host = config
+        .bind
+        .rsplit_once(':')
+        .map_or("127.0.0.1", |(h, _)| h)
+        .replace("0.0.0.0", "127.0.0.1");
+    let base = format!("http://{host}:{}", app.port());
+    tracing::info!(address = %base, "listening");
+    println!("Clientele is serving GraphQL at {base}/graphql");
+    println!("GraphiQL: {base}/graphiql");
+    if dev {
+        println!();
+        println!("Development mode (CLIENTELE_JWT_SECRET is not set). Paste one of these into");
+        println!("GraphiQL's Headers tab:");
+        for login in app.demo_logins() {
+            println!();
+            println!(
+                "  {} — {} <{}>",
+                role_name(login.role),
+                login.name,
+                login.email
+            );
+            println!("  {{\"Authorization\": \"Bearer {}\"}}", login.token);
+        }
+        println!();
+    }
+    app.run_until_stopped(startup::shutdown_signal()).await?;
+    Ok(())
+}

@@ -1,0 +1,36 @@
+//! What a resolver reads from the request: the services and who is asking.
+
+use async_graphql::{Context, ErrorExtensions};
+
+use crate::error::AppError;
+use crate::service::{Actor, Services};
+
+/// The outcome of authenticating one request, put into its data by the HTTP layer.
+#[derive(Debug, Clone)]
+pub enum RequestAuth {
+    /// An active staff user.
+    Staff(Actor),
+    /// No credentials were sent, or they were not valid.
+    Anonymous,
+}
+
+/// Shorthands for resolvers.
+pub trait ContextExt {
+    fn services(&self) -> async_graphql::Result<&Services>;
+    /// The signed-in actor, or `UNAUTHENTICATED`.
+    fn actor(&self) -> async_graphql::Result<&Actor>;
+}
+
+impl ContextExt for Context<'_> {
+    fn services(&self) -> async_graphql::Result<&Services> {
+        self.data::<Services>()
+            .map_err(|_| AppError::internal("services missing from schema data").extend())
+    }
+
+    fn actor(&self) -> async_graphql::Result<&Actor> {
+        match self.data_opt::<RequestAuth>() {
+            Some(RequestAuth::Staff(actor)) => Ok(actor),
+            _ => Err(AppError::Unauthenticated.extend()),
+        }
+    }
+}

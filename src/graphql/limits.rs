@@ -1,0 +1,303 @@
+//! Limits that keep one request from costing more than its size suggests. They run
+//! before async-graphql does any work proportional to the query (see SECURITY notes in
+//! the README): a bracket-nesting scan on the raw text, then a field count with fragments
+//! expanded (memoised), then async-graphql's own depth and complexity limits.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextPrepareRequest, NextValidation,
+};
+use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
+use async_graphql::{Request, Response, ServerError, ServerResult, ValidationResult, Value};
+
+use crate::error::{ErrorCode, INTERNAL_MESSAGE};
+
+/// Deepest nesting of `{`, `[` and `(` accepted in a query text.
+pub const MAX_NESTING: usize = 40;
+/// Most field selections a request may make, fragments expanded.
+pub const MAX_FIELDS: usize = 2_000;
+/// Deepest selection nesting (async-graphql's depth limit).
+pub const MAX_DEPTH: usize = 20;
+/// Highest complexity (fields, with connections weighted by their page size).
+pub const MAX_COMPLEXITY: usize = 10_000;
+/// Longest query text accepted.
+pub const MAX_QUERY_BYTES: usize = 100_000;
+
+/// Complexity of a connection field: its page size times its children, computed with
+/// saturating arithmetic and capped far below `usize::MAX`.
+pub fn page_complexity(first: Option<i32>, last: Option<i32>, child: usize) -> usize {
+    let n = first
+        .or(last)
+        .unwrap_or(crate::service::pagination::DEFAULT_PAGE)
+        .clamp(0, crate::service::pagination::MAX_PAGE);
+    (usize::try_from(n).unwrap_or(0).max(1))
+        .saturating_mul(child.max(1))
+        .min(1_000_000)
+}
+
+/// Refuses queries whose brackets nest deeper than [`MAX_NESTING`], skipping strings,
+/// block strings and comments. Runs in one pass with no recursion.
+pub fn check_nesting(query: &str) -> Result<(), String> {
+    let bytes = query.as_bytes();
+    let mut depth: usize = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' && bytes[i] != b'\r' {
+                    i += 1;
+                }
+            }
+            b'"' if bytes[i..].starts_with(b"\"\"\"") => {
+                i += 3;
+                while i < bytes.len() && !bytes[i..].starts_with(b"\"\"\"") {
+                    i += if bytes[i..].starts_with(b"\\\"\"\"") {
+                        4
+                    } else {
+                        1
+                    };
+                }
+                i += 2;
+            }
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'{' | b'[' | b'(' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Err(format!(
+                        "The query nests brackets deeper than {MAX_NESTING} levels."
+                    ));
+                }
+            }
+            b'}' | b']' | b')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
+/// Counts field selections with every fragment spread expanded, memoising each fragment,
+/// and stops as soon as the count passes `limit`. A fragment cycle counts as over.
+pub fn count_fields(doc: &ExecutableDocument, limit: usize) -> Option<usize> {
+    struct Counter<'a> {
+        doc: &'a ExecutableDocument,
+        memo: HashMap<&'a str, Option<usize>>,
+        limit: usize,
+    }
+    impl<'a> Counter<'a> {
+        fn set(&mut self, set: &'a SelectionSet) -> Option<usize> {
+            let mut total: usize = 0;
+            for item in &set.items {
+                let n = match &item.node {
+                    Selection::Field(f) => {
+                        1usize.checked_add(self.set(&f.node.selection_set.node)?)?
+                    }
+                    Selection::InlineFragment(f) => self.set(&f.node.selection_set.node)?,
+                    Selection::FragmentSpread(s) => {
+                        self.fragment(s.node.fragment_name.node.as_str())?
+                    }
+                };
+                total = total.checked_add(n)?;
+                if total > self.limit {
+                    return None;
+                }
+            }
+            Some(total)
+        }
+
+        fn fragment(&mut self, name: &'a str) -> Option<usize> {
+            if let Some(known) = self.memo.get(name) {
+                return *known;
+            }
+            // Marked over the limit while being counted: a cycle stays over.
+            self.memo.insert(name, None);
+            let doc = self.doc;
+            let n = match doc.fragments.iter().find(|(k, _)| k.as_str() == name) {
+                Some((_, frag)) => self.set(&frag.node.selection_set.node),
+                None => Some(0),
+            };
+            self.memo.insert(name, n);
+            n
+        }
+    }
+    let mut counter = Counter {
+        doc,
+        memo: HashMap::new(),
+        limit,
+    };
+    let mut total: usize = 0;
+    for (_, op) in doc.operations.iter() {
+        total = total.checked_add(counter.set(&op.node.selection_set.node)?)?;
+        if total > limit {
+            return None;
+        }
+    }
+    Some(total)
+}
+
+fn coded(message: impl Into<String>, code: ErrorCode) -> ServerError {
+    let mut err = ServerError::new(message, None);
+    err.extensions
+        .get_or_insert_with(Default::default)
+        .set("code", code.as_str());
+    err
+}
+
+fn code_of(err: &ServerError) -> Option<&Value> {
+    err.extensions.as_ref().and_then(|e| e.get("code"))
+}
+
+/// Checks a request's query text and shape before anything else runs.
+pub fn check_request(request: &mut Request) -> Result<(), ServerError> {
+    if request.query.len() > MAX_QUERY_BYTES {
+        return Err(coded(
+            format!("The query is longer than {MAX_QUERY_BYTES} bytes."),
+            ErrorCode::BadUserInput,
+        ));
+    }
+    check_nesting(&request.query).map_err(|m| coded(m, ErrorCode::BadUserInput))?;
+    let doc = request.parsed_query().map_err(|mut e| {
+        e.extensions
+            .get_or_insert_with(Default::default)
+            .set("code", ErrorCode::BadUserInput.as_str());
+        e
+    })?;
+    if count_fields(doc, MAX_FIELDS).is_none() {
+        return Err(coded(
+            format!("The query selects more than {MAX_FIELDS} fields (fragments expanded)."),
+            ErrorCode::BadUserInput,
+        ));
+    }
+    Ok(())
+}
+
+/// The schema extension: request limits, and a safety net that gives every error a code.
+pub struct Hardening;
+
+impl ExtensionFactory for Hardening {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(HardeningExtension)
+    }
+}
+
+struct HardeningExtension;
+
+#[async_graphql::async_trait::async_trait]
+impl Extension for HardeningExtension {
+    async fn prepare_request(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        mut request: Request,
+        next: NextPrepareRequest<'_>,
+    ) -> ServerResult<Request> {
+        check_request(&mut request)?;
+        next.run(ctx, request).await
+    }
+
+    async fn validation(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        next: NextValidation<'_>,
+    ) -> Result<ValidationResult, Vec<ServerError>> {
+        next.run(ctx).await.map_err(|errors| {
+            errors
+                .into_iter()
+                .map(|mut e| {
+                    if code_of(&e).is_none() {
+                        e.extensions
+                            .get_or_insert_with(Default::default)
+                            .set("code", ErrorCode::BadUserInput.as_str());
+                    }
+                    e
+                })
+                .collect()
+        })
+    }
+
+    async fn execute(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        operation_name: Option<&str>,
+        next: NextExecute<'_>,
+    ) -> Response {
+        let mut response = next.run(ctx, operation_name).await;
+        for err in &mut response.errors {
+            if code_of(err).is_some() {
+                continue;
+            }
+            // Argument values that failed to parse are the caller's mistake; anything else
+            // without a code is a bug whose details stay in the log.
+            let input_error = err.message.starts_with("Failed to parse")
+                || err.message.starts_with("Invalid value for argument");
+            if input_error {
+                err.extensions
+                    .get_or_insert_with(Default::default)
+                    .set("code", ErrorCode::BadUserInput.as_str());
+            } else {
+                tracing::error!(error = %err.message, path = ?err.path, "uncoded error in a resolver");
+                err.message = INTERNAL_MESSAGE.to_string();
+                err.source = None;
+                err.extensions
+                    .get_or_insert_with(Default::default)
+                    .set("code", ErrorCode::Internal.as_str());
+            }
+        }
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nesting_scan_ignores_strings_and_comments() {
+        let deep = format!("{{ a(x: {}1{}) }}", "[".repeat(100), "]".repeat(100));
+        assert!(check_nesting(&deep).is_err());
+        let quoted = format!("{{ a(x: \"{}\") }}", "[".repeat(100));
+        assert!(check_nesting(&quoted).is_ok());
+        let block = format!("{{ a(x: \"\"\"{}\"\"\") }}", "{".repeat(100));
+        assert!(check_nesting(&block).is_ok());
+        let comment = format!("# {}\n{{ a }}", "(".repeat(100));
+        assert!(check_nesting(&comment).is_ok());
+        assert!(check_nesting(&"{".repeat(MAX_NESTING)).is_ok());
+        assert!(check_nesting(&"{".repeat(MAX_NESTING + 1)).is_err());
+    }
+
+    #[test]
+    fn field_count_expands_fragments_once_each() {
+        let mut q = String::from("query { ...F0 }\nfragment F0 on Query { a b }\n");
+        for i in 1..30 {
+            let p = i - 1;
+            q.push_str(&format!(
+                "fragment F{i} on Query {{ ...F{p} ...F{p} ...F{p} ...F{p} }}\n"
+            ));
+        }
+        q = q.replace("query { ...F0 }", "query { ...F29 }");
+        let doc = async_graphql::parser::parse_query(&q).unwrap();
+        assert_eq!(count_fields(&doc, 1_000), None);
+        let doc = async_graphql::parser::parse_query("{ a b { c ...X } } fragment X on T { d e }")
+            .unwrap();
+        assert_eq!(count_fields(&doc, 1_000), Some(5));
+        let cyc = async_graphql::parser::parse_query(
+            "{ ...A } fragment A on Q { ...B } fragment B on Q { ...A }",
+        )
+        .unwrap();
+        assert_eq!(count_fields(&cyc, 1_000), None);
+    }
+
+    #[test]
+    fn page_complexity_saturates() {
+        assert_eq!(page_complexity(Some(i32::MAX), None, 5), 500);
+        assert_eq!(page_complexity(Some(-1), None, 5), 5);
+        assert_eq!(page_complexity(None, None, usize::MAX), 1_000_000);
+        assert_eq!(page_complexity(None, Some(10), 3), 30);
+    }
+}

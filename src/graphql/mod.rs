@@ -1,0 +1,58 @@
+//! The GraphQL schema. Knows nothing of HTTP: `http` hands it requests.
+
+use async_graphql::{EmptySubscription, MergedObject, Schema};
+
+use crate::service::Services;
+
+/// What a resolver reads from the request context.
+pub mod context;
+/// Role guards on fields.
+pub mod guards;
+/// Request limits and the error-code safety net.
+pub mod limits;
+/// Per-request data loaders.
+pub mod loaders;
+/// Mutation roots.
+pub mod mutation;
+/// Query roots.
+pub mod query;
+/// Object, enum and connection types.
+pub mod types;
+
+/// Every query root field.
+#[derive(MergedObject, Default)]
+pub struct QueryRoot(query::ClientQuery, query::StaffQuery);
+
+/// Every mutation root field.
+#[derive(MergedObject, Default)]
+pub struct MutationRoot(
+    mutation::ClientMutation,
+    mutation::LifecycleMutation,
+    mutation::StaffMutation,
+);
+
+/// The schema served at `/graphql`.
+pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+
+fn builder() -> async_graphql::SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
+    Schema::build(
+        QueryRoot::default(),
+        MutationRoot::default(),
+        EmptySubscription,
+    )
+    .extension(limits::Hardening)
+    .limit_depth(limits::MAX_DEPTH)
+    .limit_complexity(limits::MAX_COMPLEXITY)
+    .limit_recursive_depth(limits::MAX_NESTING)
+    .limit_directives(8)
+}
+
+/// Builds the schema with the services every resolver uses.
+pub fn build_schema(services: Services) -> AppSchema {
+    builder().data(services).finish()
+}
+
+/// The SDL of the schema, as committed in `schema.graphql`.
+pub fn sdl() -> String {
+    builder().finish().sdl()
+}

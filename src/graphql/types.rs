@@ -1,0 +1,585 @@
+//! The GraphQL types. Each wraps a persistence model; descriptions come from doc comments.
+
+use async_graphql::{ComplexObject, Context, Enum, Object, SimpleObject, ID};
+use chrono::{DateTime, Utc};
+use entity::{client, firm, lifecycle_event, user};
+
+use super::context::ContextExt;
+use super::loaders::Loaders;
+use crate::error::{ErrorCode, ResultExt};
+use crate::service::pagination::{Page, PageArgs};
+use crate::service::{audit, firms, lifecycle};
+
+/// Where a client stands in its lifecycle.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::ClientStatus")]
+pub enum ClientStatus {
+    /// A contact, not yet a subscribed client.
+    Prospect,
+    /// Scheduled for activation, or waiting to be activated by hand.
+    Pending,
+    /// A client receiving services.
+    Active,
+    /// Services temporarily stopped (for example by credit control).
+    Suspended,
+    /// Deactivated: services and subscription stopped, history kept; reversible.
+    Inactive,
+    /// A closed file; reversible with `unarchiveClient`.
+    Archived,
+    /// Soft-deleted; `restoreClient` brings it back as a PROSPECT.
+    Discarded,
+    /// Contract closed; irreversible.
+    Decommissioned,
+    /// Link to the firm severed and the account handed to the client; irreversible.
+    Disconnected,
+}
+
+/// Business or individual.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::ClientKind")]
+pub enum ClientKind {
+    /// A company, partnership or other organisation.
+    Business,
+    /// A private person.
+    Individual,
+}
+
+/// Who pays for the client's subscription.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::Billing")]
+pub enum Billing {
+    /// The firm pays.
+    FirmPaid,
+    /// The client pays for itself; it can only leave through `disconnectClient`.
+    SelfPaying,
+}
+
+/// A staff user's role; each includes the powers of those below it.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::Role")]
+pub enum Role {
+    /// Everything, including staff management, deactivation, decommission and deletion.
+    Admin,
+    /// Day-to-day lifecycle actions (activate, suspend, archive, discard, portal access).
+    Manager,
+    /// Creates and edits clients.
+    Member,
+    /// Reads only.
+    Viewer,
+}
+
+/// An action recorded in a client's history. Every value but CREATE and UPDATE is a
+/// transition of the lifecycle table and appears in `Client.availableActions`.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::LifecycleAction")]
+pub enum LifecycleAction {
+    /// The client was created (`createClient`).
+    Create,
+    /// The client's details were edited (`updateClient`).
+    Update,
+    /// PROSPECT or PENDING to ACTIVE.
+    Activate,
+    /// PROSPECT or PENDING to PENDING, activated by the scheduler when due.
+    ScheduleActivation,
+    /// ACTIVE to SUSPENDED.
+    Suspend,
+    /// SUSPENDED to ACTIVE.
+    Unsuspend,
+    /// ACTIVE or SUSPENDED to INACTIVE (not for self-paying clients).
+    Deactivate,
+    /// INACTIVE to ACTIVE.
+    Reactivate,
+    /// ACTIVE, SUSPENDED or INACTIVE to ARCHIVED.
+    Archive,
+    /// ARCHIVED back to the status it had before.
+    Unarchive,
+    /// Any open status to DISCARDED (soft delete).
+    Discard,
+    /// DISCARDED to PROSPECT.
+    Restore,
+    /// To DECOMMISSIONED now, or scheduled for a later date.
+    Decommission,
+    /// Clears a scheduled decommission.
+    CancelDecommission,
+    /// To DISCONNECTED, handing the account to an account owner.
+    Disconnect,
+    /// Permanent deletion.
+    Delete,
+    /// Turns the client's portal access off.
+    RevokePortalAccess,
+    /// Turns the client's portal access back on.
+    RestorePortalAccess,
+}
+
+/// Why an action was taken.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::LifecycleReason")]
+pub enum LifecycleReason {
+    /// The client did not pay.
+    NonPayment,
+    /// The client asked for it.
+    ClientRequest,
+    /// The client moved to another firm.
+    MovedToAnotherFirm,
+    /// Seasonal work: the client comes and goes.
+    Seasonal,
+    /// The service the client had has ended.
+    ServiceEnded,
+    /// The client is a duplicate of another.
+    Duplicate,
+    /// Anything else (say more in `feedback`).
+    Other,
+}
+
+/// Relay page information.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct PageInfo {
+    /// True when more items follow the last one of this page.
+    pub has_next_page: bool,
+    /// True when items precede the first one of this page.
+    pub has_previous_page: bool,
+    /// Cursor of the first item, to pass as `before`.
+    pub start_cursor: Option<String>,
+    /// Cursor of the last item, to pass as `after`.
+    pub end_cursor: Option<String>,
+}
+
+impl PageInfo {
+    fn of<T>(page: &Page<T>) -> Self {
+        PageInfo {
+            has_next_page: page.has_next_page,
+            has_previous_page: page.has_previous_page,
+            start_cursor: page.items.first().map(|(c, _)| c.clone()),
+            end_cursor: page.items.last().map(|(c, _)| c.clone()),
+        }
+    }
+}
+
+/// A firm: the tenant that owns staff, clients and their history.
+pub struct Firm(pub firm::Model);
+
+/// A firm: the tenant that owns staff, clients and their history.
+#[Object]
+impl Firm {
+    /// The firm's id.
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    /// The firm's name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// When the firm was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+/// A staff user of the firm.
+pub struct User(pub user::Model);
+
+/// A staff user of the firm.
+#[Object]
+impl User {
+    /// The user's id (the `sub` of their tokens).
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    /// Display name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// E-mail address (lower-case), unique across all firms.
+    async fn email(&self) -> &str {
+        &self.0.email
+    }
+    /// What the user may do.
+    async fn role(&self) -> Role {
+        self.0.role.into()
+    }
+    /// False once deactivated: a deactivated user's tokens are refused.
+    async fn active(&self) -> bool {
+        self.0.active
+    }
+    /// When the user was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// The user's firm.
+    async fn firm(&self, ctx: &Context<'_>) -> async_graphql::Result<Firm> {
+        let svc = ctx.services()?;
+        firms::get(svc, self.0.firm_id).await.gql().map(Firm)
+    }
+}
+
+/// Whether an action is allowed for the viewer on a client, and why not.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct AvailableAction {
+    /// The action.
+    pub action: LifecycleAction,
+    /// True when the mutation would be accepted now (arguments aside).
+    pub allowed: bool,
+    /// When not allowed: the error code the mutation would answer.
+    pub code: Option<ErrorCode>,
+    /// When not allowed: a sentence to show the user.
+    pub reason: Option<String>,
+}
+
+/// How many of the firm's clients are in one status.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct ClientStatusCount {
+    /// The status.
+    pub status: ClientStatus,
+    /// The number of clients in it.
+    pub count: u64,
+}
+
+/// A client of the firm.
+pub struct Client(pub client::Model);
+
+/// A client of the firm (a business or a person) and where it stands in its lifecycle.
+#[Object]
+impl Client {
+    /// The client's id.
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    /// Display name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// E-mail address (lower-case), unique among the firm's clients while the client exists.
+    async fn email(&self) -> Option<&str> {
+        self.0.email.as_deref()
+    }
+    /// Business or individual.
+    async fn kind(&self) -> ClientKind {
+        self.0.kind.into()
+    }
+    /// Who pays for the subscription.
+    async fn billing(&self) -> Billing {
+        self.0.billing.into()
+    }
+    /// Current lifecycle status.
+    async fn status(&self) -> ClientStatus {
+        self.0.status.into()
+    }
+    /// Whether the client's people may use the client portal.
+    async fn portal_access(&self) -> bool {
+        self.0.portal_access
+    }
+    /// When the scheduler will activate the client, if scheduled.
+    async fn activation_scheduled_at(&self) -> Option<DateTime<Utc>> {
+        self.0.activation_scheduled_at
+    }
+    /// When the scheduler will decommission the client, if scheduled.
+    async fn decommission_scheduled_at(&self) -> Option<DateTime<Utc>> {
+        self.0.decommission_scheduled_at
+    }
+    /// While ARCHIVED: the status `unarchiveClient` returns to.
+    async fn status_before_archive(&self) -> Option<ClientStatus> {
+        self.0.status_before_archive.map(Into::into)
+    }
+    /// Increases with every change; pass it as `expectedVersion` to refuse stale edits.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    /// When the client was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// When anything about the client last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    /// When the status last changed.
+    async fn status_changed_at(&self) -> DateTime<Utc> {
+        self.0.status_changed_at
+    }
+
+    /// Every lifecycle action with whether the viewer may run it now, and if not the
+    /// code and reason the mutation would answer: for greying out menu entries.
+    async fn available_actions(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<AvailableAction>> {
+        let svc = ctx.services()?;
+        let actor = ctx.actor()?;
+        let role = actor.role().unwrap_or(entity::Role::Viewer);
+        Ok(lifecycle::available_actions(&self.0, role, svc.clock.now())
+            .into_iter()
+            .map(|(action, res)| {
+                let (code, reason) = match res {
+                    Ok(()) => (None, None),
+                    Err(e) => (Some(e.code()), Some(e.public_message())),
+                };
+                AvailableAction {
+                    action: action.into(),
+                    allowed: code.is_none(),
+                    code,
+                    reason,
+                }
+            })
+            .collect())
+    }
+
+    /// The most recent event of the client's history.
+    async fn latest_event(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<LifecycleEvent>> {
+        let loaders = ctx.data::<Loaders>()?;
+        let rows = loaders.newest_events.load_one((self.0.id, 1)).await?;
+        Ok(rows
+            .unwrap_or_default()
+            .into_iter()
+            .next()
+            .map(LifecycleEvent))
+    }
+
+    /// The client's history, newest first.
+    #[graphql(complexity = "super::limits::page_complexity(first, last, child_complexity)")]
+    async fn history(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size from the start (at most 100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor after which the page starts.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Cursor before which the page ends.")] before: Option<String>,
+    ) -> async_graphql::Result<LifecycleEventConnection> {
+        let svc = ctx.services()?;
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let window = args.window("event_at").gql()?;
+        let scope = HistoryScope::Client {
+            firm_id: self.0.firm_id,
+            client_id: self.0.id,
+        };
+        // First pages of many clients are batched into one statement.
+        if !window.backward && window.after.is_none() && window.before.is_none() {
+            let loaders = ctx.data::<Loaders>()?;
+            let mut rows = loaders
+                .newest_events
+                .load_one((self.0.id, window.limit))
+                .await?
+                .unwrap_or_default();
+            let more = rows.len() as u64 > window.limit;
+            rows.truncate(usize::try_from(window.limit).unwrap_or(usize::MAX));
+            let items = rows
+                .into_iter()
+                .map(|e| {
+                    let cursor = crate::service::pagination::Cursor {
+                        field: "event_at".into(),
+                        value: crate::service::pagination::SortValue::Time(e.at),
+                        id: e.id,
+                    };
+                    (cursor.encode(), e)
+                })
+                .collect();
+            let page = Page {
+                items,
+                has_next_page: more,
+                has_previous_page: false,
+            };
+            return Ok(LifecycleEventConnection::new(page, scope));
+        }
+        let page = audit::history(svc, self.0.firm_id, self.0.id, &args)
+            .await
+            .gql()?;
+        Ok(LifecycleEventConnection::new(page, scope))
+    }
+}
+
+/// One entry of the audit trail: an action on a client, by whom, when and why.
+pub struct LifecycleEvent(pub lifecycle_event::Model);
+
+/// One entry of the audit trail: an action on a client, by whom, when and why.
+#[Object]
+impl LifecycleEvent {
+    /// The event's id (time-ordered).
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    /// The client acted on (kept after the client is deleted).
+    async fn client_id(&self) -> ID {
+        ID(self.0.client_id.to_string())
+    }
+    /// The client acted on; null once it has been deleted.
+    async fn client(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Client>> {
+        let loaders = ctx.data::<Loaders>()?;
+        Ok(loaders
+            .clients
+            .load_one(self.0.client_id)
+            .await?
+            .map(Client))
+    }
+    /// What was done.
+    async fn action(&self) -> LifecycleAction {
+        self.0.action.into()
+    }
+    /// The status before (null for CREATE).
+    async fn from_status(&self) -> Option<ClientStatus> {
+        self.0.from_status.map(Into::into)
+    }
+    /// The status after (null for DELETE).
+    async fn to_status(&self) -> Option<ClientStatus> {
+        self.0.to_status.map(Into::into)
+    }
+    /// Who did it; null when the scheduler applied a scheduled action.
+    async fn actor(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
+        let Some(id) = self.0.actor_id else {
+            return Ok(None);
+        };
+        let loaders = ctx.data::<Loaders>()?;
+        Ok(loaders.users.load_one(id).await?.map(User))
+    }
+    /// Why, if a reason was given.
+    async fn reason(&self) -> Option<LifecycleReason> {
+        self.0.reason.map(Into::into)
+    }
+    /// Free-text feedback given with the action (erased when the client is deleted).
+    async fn feedback(&self) -> Option<&str> {
+        self.0.feedback.as_deref()
+    }
+    /// Extra facts, such as a scheduled date or `scheduled: true` for the scheduler's
+    /// actions (erased when the client is deleted).
+    async fn details(&self) -> Option<async_graphql::Json<serde_json::Value>> {
+        self.0.details.clone().map(async_graphql::Json)
+    }
+    /// When it happened.
+    async fn at(&self) -> DateTime<Utc> {
+        self.0.at
+    }
+}
+
+/// An edge of a client list.
+#[derive(SimpleObject)]
+pub struct ClientEdge {
+    /// Opaque position of this client in the list.
+    pub cursor: String,
+    /// The client.
+    pub node: Client,
+}
+
+/// A page of clients.
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct ClientConnection {
+    /// The clients with their cursors.
+    pub edges: Vec<ClientEdge>,
+    /// Pagination state.
+    pub page_info: PageInfo,
+    #[graphql(skip)]
+    pub filter: crate::service::clients::ClientFilter,
+}
+
+#[ComplexObject]
+impl ClientConnection {
+    /// The clients of this page, without cursors.
+    async fn nodes(&self) -> Vec<Client> {
+        self.edges
+            .iter()
+            .map(|e| Client(e.node.0.clone()))
+            .collect()
+    }
+    /// How many clients match the filter in all (counted only when asked for).
+    async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
+        let svc = ctx.services()?;
+        let actor = ctx.actor()?;
+        crate::service::clients::count(svc, actor, &self.filter)
+            .await
+            .gql()
+    }
+}
+
+impl ClientConnection {
+    pub fn new(page: Page<client::Model>, filter: crate::service::clients::ClientFilter) -> Self {
+        let page_info = PageInfo::of(&page);
+        ClientConnection {
+            edges: page
+                .items
+                .into_iter()
+                .map(|(cursor, c)| ClientEdge {
+                    cursor,
+                    node: Client(c),
+                })
+                .collect(),
+            page_info,
+            filter,
+        }
+    }
+}
+
+/// Which events a connection lists, for its `totalCount`.
+#[derive(Debug, Clone, Copy)]
+pub enum HistoryScope {
+    Client {
+        firm_id: uuid::Uuid,
+        client_id: uuid::Uuid,
+    },
+    Firm,
+}
+
+/// An edge of an event list.
+#[derive(SimpleObject)]
+pub struct LifecycleEventEdge {
+    /// Opaque position of this event in the list.
+    pub cursor: String,
+    /// The event.
+    pub node: LifecycleEvent,
+}
+
+/// A page of lifecycle events, newest first.
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct LifecycleEventConnection {
+    /// The events with their cursors.
+    pub edges: Vec<LifecycleEventEdge>,
+    /// Pagination state.
+    pub page_info: PageInfo,
+    #[graphql(skip)]
+    pub scope: HistoryScope,
+}
+
+#[ComplexObject]
+impl LifecycleEventConnection {
+    /// The events of this page, without cursors.
+    async fn nodes(&self) -> Vec<LifecycleEvent> {
+        self.edges
+            .iter()
+            .map(|e| LifecycleEvent(e.node.0.clone()))
+            .collect()
+    }
+    /// How many events the list has in all (counted only when asked for).
+    async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
+        let svc = ctx.services()?;
+        match self.scope {
+            HistoryScope::Client { firm_id, client_id } => {
+                audit::history_count(svc, firm_id, client_id).await.gql()
+            }
+            HistoryScope::Firm => audit::audit_log_count(svc, ctx.actor()?).await.gql(),
+        }
+    }
+}
+
+impl LifecycleEventConnection {
+    pub fn new(page: Page<lifecycle_event::Model>, scope: HistoryScope) -> Self {
+        let page_info = PageInfo::of(&page);
+        LifecycleEventConnection {
+            edges: page
+                .items
+                .into_iter()
+                .map(|(cursor, e)| LifecycleEventEdge {
+                    cursor,
+                    node: LifecycleEvent(e),
+                })
+                .collect(),
+            page_info,
+            scope,
+        }
+    }
+}

@@ -1,0 +1,277 @@
+//! The HTTP surface. Knows nothing of resolvers: it authenticates, enforces the transport
+//! rules of SPEC section 5 and hands a request to the schema.
+
+use std::any::Any;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_graphql::http::GraphiQLSource;
+use async_graphql::parser::types::{DocumentOperations, OperationType};
+use axum::body::Body;
+use axum::extract::{RawQuery, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::auth::Tokens;
+use crate::error::{ErrorCode, INTERNAL_MESSAGE};
+use crate::graphql::context::RequestAuth;
+use crate::graphql::loaders::Loaders;
+use crate::graphql::{limits, AppSchema};
+use crate::service::{users, Actor, Services};
+
+/// Largest request body accepted.
+pub const MAX_BODY_BYTES: usize = 1 << 20;
+
+/// Shared by every handler.
+#[derive(Clone)]
+pub struct AppState {
+    pub schema: AppSchema,
+    pub services: Services,
+    pub tokens: Arc<Tokens>,
+}
+
+/// A JSON body in the GraphQL error shape, for refusals made before the schema runs.
+pub fn error_response(status: StatusCode, code: ErrorCode, message: &str) -> Response {
+    let body = serde_json::json!({
+        "errors": [{ "message": message, "extensions": { "code": code.as_str() } }]
+    });
+    (status, axum::Json(body)).into_response()
+}
+
+/// The routes, with timeout, panic and trace layers.
+pub fn router(state: AppState, request_timeout: Duration, test_routes: bool) -> Router {
+    let mut app = Router::new()
+        .route("/graphql", get(graphql_get).post(graphql_post))
+        .route("/graphiql", get(graphiql))
+        .route("/", get(|| async { Redirect::temporary("/graphiql") }))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz));
+    if test_routes {
+        app = app
+            .route("/test/panic", get(test_panic))
+            .route("/test/sleep", get(test_sleep));
+    }
+    app.with_state(state)
+        .layer(middleware::from_fn_with_state(request_timeout, timeout))
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(TraceLayer::new_for_http())
+}
+
+async fn timeout(State(limit): State<Duration>, req: Request, next: Next) -> Response {
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::warn!(timeout = ?limit, "request timed out");
+            let mut res = error_response(
+                StatusCode::SERVICE_UNAVAILABLE,
+                ErrorCode::Internal,
+                &format!(
+                    "The request did not finish within {} and was cancelled; nothing it had not \
+                     committed was kept. Try again.",
+                    humantime::format_duration(limit)
+                ),
+            );
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            res
+        }
+    }
+}
+
+fn panic_response(err: Box<dyn Any + Send + 'static>) -> Response {
+    let detail = err
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| err.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    tracing::error!(panic = %detail, "panic while handling a request");
+    error_response(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        ErrorCode::Internal,
+        INTERNAL_MESSAGE,
+    )
+}
+
+async fn test_panic() -> Response {
+    panic!("deliberate panic from the test route")
+}
+
+async fn test_sleep(RawQuery(q): RawQuery) -> &'static str {
+    let ms = q
+        .as_deref()
+        .and_then(|q| q.strip_prefix("ms="))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000);
+    tokio::time::sleep(Duration::from_millis(ms)).await;
+    "slept"
+}
+
+async fn graphiql() -> Html<String> {
+    Html(
+        GraphiQLSource::build()
+            .endpoint("/graphql")
+            .title("Clientele GraphiQL")
+            .finish(),
+    )
+}
+
+async fn readyz(State(state): State<AppState>) -> Response {
+    if crate::db::ping(&state.services.db).await {
+        (StatusCode::OK, "ready").into_response()
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
+    }
+}
+
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"))
+}
+
+/// POST: only `application/json`, at most 1 MiB, one operation (no batches).
+async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+    if !is_json(&headers) {
+        return error_response(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ErrorCode::BadUserInput,
+            "Send GraphQL requests as POST with Content-Type: application/json.",
+        );
+    }
+    let too_large = || {
+        error_response(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::BadUserInput,
+            "The request body is larger than 1 MiB.",
+        )
+    };
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        return too_large();
+    }
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY_BYTES).await else {
+        return too_large();
+    };
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+        return error_response(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::BadUserInput,
+            "Batched requests are not supported: send one operation per request.",
+        );
+    }
+    let request: async_graphql::Request = match serde_json::from_slice(&bytes) {
+        Ok(r) => r,
+        Err(err) => {
+            return error_response(
+                StatusCode::BAD_REQUEST,
+                ErrorCode::BadUserInput,
+                &format!("The body is not a GraphQL request in JSON: {err}"),
+            )
+        }
+    };
+    execute(&state, &headers, request).await
+}
+
+/// GET: queries only; a mutation answers 405 so that links and forms cannot act.
+async fn graphql_get(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let Some(query) = query else {
+        return Redirect::temporary("/graphiql").into_response();
+    };
+    let mut request = match async_graphql::http::parse_query_string(&query) {
+        Ok(r) => r,
+        Err(err) => {
+            return error_response(
+                StatusCode::BAD_REQUEST,
+                ErrorCode::BadUserInput,
+                &format!("The query string is not a GraphQL request: {err}"),
+            )
+        }
+    };
+    // The limits run before parsing, which is needed to see the operation type.
+    if let Err(err) = limits::check_request(&mut request) {
+        return error_response(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::BadUserInput,
+            &err.message,
+        );
+    }
+    let name = request.operation_name.clone();
+    let is_query = match request.parsed_query() {
+        Ok(doc) => {
+            let op = match (&doc.operations, name.as_deref()) {
+                (DocumentOperations::Single(op), _) => Some(op),
+                (DocumentOperations::Multiple(ops), Some(name)) => ops
+                    .iter()
+                    .find(|(k, _)| k.as_str() == name)
+                    .map(|(_, op)| op),
+                (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.values().next(),
+                (DocumentOperations::Multiple(_), None) => None,
+            };
+            // An unknown operation is left to the schema, which explains it.
+            op.is_none_or(|op| op.node.ty == OperationType::Query)
+        }
+        Err(_) => true,
+    };
+    if !is_query {
+        let mut res = error_response(
+            StatusCode::METHOD_NOT_ALLOWED,
+            ErrorCode::BadUserInput,
+            "Mutations are only accepted as POST with Content-Type: application/json.",
+        );
+        res.headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return res;
+    }
+    execute(&state, &headers, request).await
+}
+
+async fn execute(
+    state: &AppState,
+    headers: &HeaderMap,
+    request: async_graphql::Request,
+) -> Response {
+    let auth = match authenticate(state, headers).await {
+        Ok(auth) => auth,
+        Err(res) => return *res,
+    };
+    let request = request.data(auth).data(Loaders::new(&state.services));
+    let response = state.schema.execute(request).await;
+    async_graphql_axum::GraphQLResponse::from(response).into_response()
+}
+
+/// Reads the bearer token and loads its user; the role is always the database's.
+async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<RequestAuth, Box<Response>> {
+    let Some(value) = headers.get(header::AUTHORIZATION) else {
+        return Ok(RequestAuth::Anonymous);
+    };
+    let token = value.to_str().ok().and_then(|v| {
+        let (scheme, token) = v.trim().split_once(' ')?;
+        scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+    });
+    let Some(user_id) = token.and_then(|t| state.tokens.verify(t)) else {
+        return Ok(RequestAuth::Anonymous);
+    };
+    match users::authenticate(&state.services, user_id).await {
+        Ok(Some(user)) => Ok(RequestAuth::Staff(Actor::Staff(user))),
+        Ok(None) => Ok(RequestAuth::Anonymous),
+        Err(_) => Err(Box::new(error_response(
+            StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::Internal,
+            INTERNAL_MESSAGE,
+        ))),
+    }
+}

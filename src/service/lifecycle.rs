@@ -1,0 +1,824 @@
+//! THE transition table of the client lifecycle, and the one `check` that decides
+//! whether an action may run and what it changes. Mutations, `availableActions` and the
+//! scheduler all go through it.
+
+use chrono::{DateTime, Utc};
+use entity::{client, Billing, ClientStatus, LifecycleAction, LifecycleReason, Role};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::audit::{self, EventDraft};
+use super::{role_name, Actor, Services};
+use crate::db;
+use crate::domain::{ConfirmName, Feedback};
+use crate::error::{AppError, AppResult};
+use entity::lifecycle_event;
+
+use ClientStatus::*;
+
+/// Where an action takes the client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    To(ClientStatus),
+    /// The status stays; other fields change.
+    Unchanged,
+    /// Back to the status remembered when the client was archived.
+    StatusBeforeArchive,
+    /// The row is deleted.
+    Removed,
+}
+
+/// A condition on the row besides its status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Precondition {
+    None,
+    DecommissionScheduled,
+    PortalAccessOn,
+    PortalAccessOff,
+}
+
+/// One row of the transition table.
+#[derive(Debug)]
+pub struct Rule {
+    pub action: LifecycleAction,
+    pub from: &'static [ClientStatus],
+    pub to: Target,
+    pub min_role: Role,
+    pub precondition: Precondition,
+    /// The verb used in messages ("suspend clients").
+    pub verb: &'static str,
+}
+
+const EVERY: &[ClientStatus] = &ClientStatus::ALL;
+/// Every status but DISCARDED, DECOMMISSIONED and DISCONNECTED.
+const NOT_ENDED: &[ClientStatus] = &[Prospect, Pending, Active, Suspended, Inactive, Archived];
+
+const fn rule(
+    action: LifecycleAction,
+    from: &'static [ClientStatus],
+    to: Target,
+    min_role: Role,
+    precondition: Precondition,
+    verb: &'static str,
+) -> Rule {
+    Rule {
+        action,
+        from,
+        to,
+        min_role,
+        precondition,
+        verb,
+    }
+}
+
+use LifecycleAction as A;
+use Precondition as P;
+use Role::{Admin, Manager};
+use Target::{Removed, StatusBeforeArchive, To, Unchanged};
+
+/// The transition table of SPEC section 3, one row per action, in menu order.
+pub static TABLE: [Rule; 16] = [
+    rule(
+        A::Activate,
+        &[Prospect, Pending],
+        To(Active),
+        Manager,
+        P::None,
+        "activate clients",
+    ),
+    rule(
+        A::ScheduleActivation,
+        &[Prospect, Pending],
+        To(Pending),
+        Manager,
+        P::None,
+        "schedule activations",
+    ),
+    rule(
+        A::Suspend,
+        &[Active],
+        To(Suspended),
+        Manager,
+        P::None,
+        "suspend clients",
+    ),
+    rule(
+        A::Unsuspend,
+        &[Suspended],
+        To(Active),
+        Manager,
+        P::None,
+        "unsuspend clients",
+    ),
+    rule(
+        A::Deactivate,
+        &[Active, Suspended],
+        To(Inactive),
+        Admin,
+        P::None,
+        "deactivate clients",
+    ),
+    rule(
+        A::Reactivate,
+        &[Inactive],
+        To(Active),
+        Admin,
+        P::None,
+        "reactivate clients",
+    ),
+    rule(
+        A::Archive,
+        &[Active, Suspended, Inactive],
+        To(Archived),
+        Manager,
+        P::None,
+        "archive clients",
+    ),
+    rule(
+        A::Unarchive,
+        &[Archived],
+        StatusBeforeArchive,
+        Manager,
+        P::None,
+        "unarchive clients",
+    ),
+    rule(
+        A::Discard,
+        NOT_ENDED,
+        To(Discarded),
+        Manager,
+        P::None,
+        "discard clients",
+    ),
+    rule(
+        A::Restore,
+        &[Discarded],
+        To(Prospect),
+        Manager,
+        P::None,
+        "restore clients",
+    ),
+    rule(
+        A::Decommission,
+        &[Pending, Active, Suspended, Inactive],
+        To(Decommissioned),
+        Admin,
+        P::None,
+        "decommission clients",
+    ),
+    rule(
+        A::CancelDecommission,
+        EVERY,
+        Unchanged,
+        Admin,
+        P::DecommissionScheduled,
+        "cancel decommissions",
+    ),
+    rule(
+        A::Disconnect,
+        NOT_ENDED,
+        To(Disconnected),
+        Admin,
+        P::None,
+        "disconnect clients",
+    ),
+    rule(
+        A::Delete,
+        &[Inactive, Archived, Discarded, Decommissioned, Disconnected],
+        Removed,
+        Admin,
+        P::None,
+        "delete clients",
+    ),
+    rule(
+        A::RevokePortalAccess,
+        EVERY,
+        Unchanged,
+        Manager,
+        P::PortalAccessOn,
+        "revoke portal access",
+    ),
+    rule(
+        A::RestorePortalAccess,
+        NOT_ENDED,
+        Unchanged,
+        Manager,
+        P::PortalAccessOff,
+        "restore portal access",
+    ),
+];
+
+/// The table row of `action`; `None` for CREATE and UPDATE, which are not transitions.
+pub fn rule_of(action: LifecycleAction) -> Option<&'static Rule> {
+    TABLE.iter().find(|r| r.action == action)
+}
+
+/// The arguments some actions take. `check` skips the argument checks when they are
+/// not known (as for `availableActions`).
+#[derive(Debug, Clone, Default)]
+pub struct ActionArgs {
+    /// SCHEDULE_ACTIVATION: when to activate.
+    pub at: Option<DateTime<Utc>>,
+    /// DEACTIVATE: also e-mail the client.
+    pub notify_client: bool,
+    /// DECOMMISSION: when; absent or past means now.
+    pub effective_at: Option<DateTime<Utc>>,
+    /// DISCONNECT: the contact who takes over the account.
+    pub account_owner_contact_id: Option<Uuid>,
+    /// DELETE: the name typed to confirm.
+    pub confirm_name: Option<ConfirmName>,
+}
+
+/// The columns an action changes (`None`: left as is).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Changes {
+    pub status: Option<ClientStatus>,
+    pub portal_access: Option<bool>,
+    pub activation_scheduled_at: Option<Option<DateTime<Utc>>>,
+    pub decommission_scheduled_at: Option<Option<DateTime<Utc>>>,
+    pub status_before_archive: Option<Option<ClientStatus>>,
+}
+
+/// What an allowed action will do.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub rule: &'static Rule,
+    pub from: ClientStatus,
+    /// `None` when the row is removed.
+    pub to: Option<ClientStatus>,
+    pub changes: Changes,
+    /// Extra facts stored on the event.
+    pub details: Option<serde_json::Value>,
+}
+
+impl Plan {
+    pub fn action(&self) -> LifecycleAction {
+        self.rule.action
+    }
+
+    /// The row after the change, for answering without reading it again.
+    pub fn apply_to(&self, mut c: client::Model, now: DateTime<Utc>) -> client::Model {
+        let ch = &self.changes;
+        if let Some(s) = ch.status {
+            if s != c.status {
+                c.status_changed_at = now;
+            }
+            c.status = s;
+        }
+        if let Some(v) = ch.portal_access {
+            c.portal_access = v;
+        }
+        if let Some(v) = ch.activation_scheduled_at {
+            c.activation_scheduled_at = v;
+        }
+        if let Some(v) = ch.decommission_scheduled_at {
+            c.decommission_scheduled_at = v;
+        }
+        if let Some(v) = ch.status_before_archive {
+            c.status_before_archive = v;
+        }
+        c.version += 1;
+        c.updated_at = now;
+        c
+    }
+}
+
+/// Decides whether `actor_role` (`None`: the scheduler) may run `action` on `client`
+/// now, and what it changes. `args` is `None` when the action's arguments are unknown.
+pub fn check(
+    action: LifecycleAction,
+    client: &client::Model,
+    actor_role: Option<Role>,
+    args: Option<&ActionArgs>,
+    now: DateTime<Utc>,
+) -> AppResult<Plan> {
+    let rule = rule_of(action).ok_or_else(|| AppError::internal("not a lifecycle action"))?;
+    if let Some(role) = actor_role {
+        if !role.at_least(rule.min_role) {
+            return Err(AppError::forbidden(format!(
+                "Only {} or above may {}.",
+                role_name(rule.min_role),
+                rule.verb
+            )));
+        }
+    }
+    let refuse = |detail: Option<&str>| AppError::InvalidTransition {
+        action,
+        from: client.status,
+        allowed: rule.from.to_vec(),
+        detail: detail.map(str::to_string),
+    };
+    if !rule.from.contains(&client.status) {
+        return Err(refuse(None));
+    }
+    match rule.precondition {
+        P::None => {}
+        P::DecommissionScheduled if client.decommission_scheduled_at.is_none() => {
+            return Err(refuse(Some(
+                "no decommission is scheduled for this client.",
+            )))
+        }
+        P::PortalAccessOn if !client.portal_access => {
+            return Err(refuse(Some(
+                "the client's portal access is already revoked.",
+            )))
+        }
+        P::PortalAccessOff if client.portal_access => {
+            return Err(refuse(Some("the client already has portal access.")))
+        }
+        P::DecommissionScheduled | P::PortalAccessOn | P::PortalAccessOff => {}
+    }
+
+    let mut to = match rule.to {
+        To(s) => Some(s),
+        Unchanged => Some(client.status),
+        StatusBeforeArchive => Some(client.status_before_archive.unwrap_or(Inactive)),
+        Removed => None,
+    };
+    let mut changes = Changes::default();
+    let mut details = None;
+    let scheduler = actor_role.is_none();
+
+    match action {
+        A::Activate => {
+            if scheduler && client.activation_scheduled_at.is_none_or(|at| at > now) {
+                return Err(refuse(Some("no activation is due for this client.")));
+            }
+        }
+        A::ScheduleActivation => {
+            if let Some(args) = args {
+                let at = args
+                    .at
+                    .ok_or_else(|| AppError::bad_field("at", "at is required."))?;
+                if at <= now {
+                    return Err(AppError::bad_field("at", "at must be in the future."));
+                }
+                changes.activation_scheduled_at = Some(Some(at));
+                details = Some(json!({ "at": at }));
+            }
+        }
+        A::Deactivate => {
+            if client.billing == Billing::SelfPaying {
+                return Err(AppError::SelfPayingClient(
+                    "A self-paying client cannot be deactivated: its subscription is its own. \
+                     Disconnect it to hand the account to its account owner instead."
+                        .into(),
+                ));
+            }
+            if let Some(args) = args {
+                details = Some(json!({ "notifyClient": args.notify_client }));
+            }
+        }
+        A::Archive => changes.status_before_archive = Some(Some(client.status)),
+        A::Unarchive => changes.status_before_archive = Some(None),
+        A::Decommission => {
+            let scheduled_for = args.and_then(|a| a.effective_at).filter(|at| *at > now);
+            if scheduler && client.decommission_scheduled_at.is_none_or(|at| at > now) {
+                return Err(refuse(Some("no decommission is due for this client.")));
+            }
+            if let Some(at) = scheduled_for {
+                to = Some(client.status);
+                changes.decommission_scheduled_at = Some(Some(at));
+                details = Some(json!({ "effectiveAt": at }));
+            } else {
+                changes.portal_access = Some(false);
+            }
+        }
+        A::CancelDecommission => {
+            changes.decommission_scheduled_at = Some(None);
+            details = Some(json!({ "effectiveAt": client.decommission_scheduled_at }));
+        }
+        A::Disconnect => {
+            // Contacts arrive with the next part of the product: until then no client has
+            // an ACTIVE contact who could take the account over.
+            return Err(AppError::AccountOwnerRequired(
+                "Disconnecting hands the account to an ACTIVE contact of the client, and this \
+                 client has none. Delete the client instead."
+                    .into(),
+            ));
+        }
+        A::Delete => {
+            if let Some(args) = args {
+                let typed = args.confirm_name.as_ref().ok_or_else(|| {
+                    AppError::bad_field("confirmName", "confirmName is required.")
+                })?;
+                if !typed.matches(&client.name) {
+                    return Err(AppError::ConfirmationMismatch);
+                }
+            }
+        }
+        A::RevokePortalAccess => changes.portal_access = Some(false),
+        A::RestorePortalAccess => changes.portal_access = Some(true),
+        A::Suspend | A::Unsuspend | A::Reactivate | A::Discard | A::Restore => {}
+        A::Create | A::Update => return Err(AppError::internal("not a lifecycle action")),
+    }
+
+    if let Some(target) = to {
+        if target != client.status {
+            changes.status = Some(target);
+        }
+        // A schedule only survives in a status it can still apply from.
+        if target != Pending && client.activation_scheduled_at.is_some() {
+            changes.activation_scheduled_at = Some(None);
+        }
+        let decommission_from = rule_of(A::Decommission).map(|r| r.from).unwrap_or(&[]);
+        if !decommission_from.contains(&target)
+            && client.decommission_scheduled_at.is_some()
+            && changes.decommission_scheduled_at.is_none()
+        {
+            changes.decommission_scheduled_at = Some(None);
+        }
+        if target == Decommissioned {
+            changes.decommission_scheduled_at = Some(None);
+        }
+    }
+    if scheduler {
+        let mut d = details.take().unwrap_or_else(|| json!({}));
+        d["scheduled"] = json!(true);
+        details = Some(d);
+    }
+
+    Ok(Plan {
+        rule,
+        from: client.status,
+        to,
+        changes,
+        details,
+    })
+}
+
+/// Whether each action of the table is allowed for this viewer on this client.
+pub fn available_actions(
+    client: &client::Model,
+    role: Role,
+    now: DateTime<Utc>,
+) -> Vec<(LifecycleAction, Result<(), AppError>)> {
+    TABLE
+        .iter()
+        .map(|r| {
+            (
+                r.action,
+                check(r.action, client, Some(role), None, now).map(|_| ()),
+            )
+        })
+        .collect()
+}
+
+/// What a lifecycle mutation asks for.
+#[derive(Debug, Clone, Default)]
+pub struct Command {
+    pub expected_version: Option<i32>,
+    pub reason: Option<LifecycleReason>,
+    pub feedback: Option<Feedback>,
+    pub args: ActionArgs,
+}
+
+/// What a lifecycle action did.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// The client after the change; `None` once deleted.
+    pub client: Option<client::Model>,
+    pub event: lifecycle_event::Model,
+    /// True when the client was removed outright.
+    pub purged: bool,
+}
+
+/// Loads the client of the actor's firm inside `txn`.
+pub async fn load<C: ConnectionTrait>(
+    conn: &C,
+    firm_id: Uuid,
+    client_id: Uuid,
+) -> AppResult<Option<client::Model>> {
+    Ok(client::Entity::find_by_id(client_id)
+        .filter(client::Column::FirmId.eq(firm_id))
+        .one(conn)
+        .await?)
+}
+
+/// Runs a lifecycle action: role, version and table checks, then a conditional update
+/// (or delete) and its event, in one transaction.
+pub async fn perform(
+    svc: &Services,
+    actor: &Actor,
+    client_id: Uuid,
+    action: LifecycleAction,
+    cmd: Command,
+) -> AppResult<Outcome> {
+    let rule = rule_of(action).ok_or_else(|| AppError::internal("not a lifecycle action"))?;
+    // The role is checked before anything is read, so a refusal says nothing about the id.
+    actor.require(rule.min_role, rule.verb)?;
+    let txn = db::begin_write(&svc.db).await?;
+    let outcome = perform_in(&txn, svc, actor, client_id, action, &cmd).await?;
+    txn.commit().await?;
+    Ok(outcome)
+}
+
+async fn perform_in(
+    txn: &DatabaseTransaction,
+    svc: &Services,
+    actor: &Actor,
+    client_id: Uuid,
+    action: LifecycleAction,
+    cmd: &Command,
+) -> AppResult<Outcome> {
+    let firm_id = actor.firm_id();
+    let mut current = load(txn, firm_id, client_id)
+        .await?
+        .ok_or(AppError::NotFound("client"))?;
+    // A concurrent change makes the conditional write miss; read again and decide anew.
+    for _ in 0..3 {
+        if let Some(expected) = cmd.expected_version {
+            if expected != current.version {
+                return Err(AppError::VersionConflict {
+                    expected,
+                    actual: current.version,
+                });
+            }
+        }
+        let now = svc.clock.now();
+        let plan = check(action, &current, actor.role(), Some(&cmd.args), now)?;
+        if write(txn, &current, &plan, now).await? {
+            let after = plan.to.map(|_| plan.clone().apply_to(current.clone(), now));
+            if after.is_none() {
+                audit::erase_personal_data(txn, client_id).await?;
+            }
+            let event = audit::record(
+                txn,
+                EventDraft {
+                    firm_id,
+                    client_id,
+                    action,
+                    from_status: Some(plan.from),
+                    to_status: plan.to,
+                    actor_id: actor.user_id(),
+                    reason: cmd.reason,
+                    // Personal data does not outlive a deleted client.
+                    feedback: if after.is_some() {
+                        cmd.feedback.clone().map(Feedback::into_inner)
+                    } else {
+                        None
+                    },
+                    details: if after.is_some() {
+                        plan.details.clone()
+                    } else {
+                        None
+                    },
+                    at: now,
+                },
+            )
+            .await?;
+            return Ok(Outcome {
+                purged: false,
+                client: after,
+                event,
+            });
+        }
+        current = load(txn, firm_id, client_id)
+            .await?
+            .ok_or(AppError::NotFound("client"))?;
+    }
+    Err(AppError::internal(
+        "client kept changing under a lifecycle action",
+    ))
+}
+
+/// The conditional write: only applies while the row is still at the version and in a
+/// status the plan was made for. Returns false when it did not apply.
+async fn write(
+    txn: &DatabaseTransaction,
+    current: &client::Model,
+    plan: &Plan,
+    now: DateTime<Utc>,
+) -> AppResult<bool> {
+    use client::Column as C;
+    let from = plan.rule.from.iter().copied();
+    if plan.to.is_none() {
+        let res = client::Entity::delete_many()
+            .filter(C::Id.eq(current.id))
+            .filter(C::FirmId.eq(current.firm_id))
+            .filter(C::Version.eq(current.version))
+            .filter(C::Status.is_in(from))
+            .exec(txn)
+            .await?;
+        return Ok(res.rows_affected == 1);
+    }
+    let ch = &plan.changes;
+    let mut update = client::Entity::update_many()
+        .col_expr(C::Version, Expr::col(C::Version).add(1))
+        .col_expr(C::UpdatedAt, Expr::val(now))
+        .filter(C::Id.eq(current.id))
+        .filter(C::FirmId.eq(current.firm_id))
+        .filter(C::Version.eq(current.version))
+        .filter(C::Status.is_in(from));
+    if let Some(s) = ch.status {
+        update = update
+            .col_expr(C::Status, Expr::val(s))
+            .col_expr(C::StatusChangedAt, Expr::val(now));
+    }
+    if let Some(v) = ch.portal_access {
+        update = update.col_expr(C::PortalAccess, Expr::val(v));
+    }
+    if let Some(v) = ch.activation_scheduled_at {
+        update = update.col_expr(C::ActivationScheduledAt, Expr::val(v));
+    }
+    if let Some(v) = ch.decommission_scheduled_at {
+        update = update.col_expr(C::DecommissionScheduledAt, Expr::val(v));
+    }
+    if let Some(v) = ch.status_before_archive {
+        update = update.col_expr(C::StatusBeforeArchive, Expr::val(v));
+    }
+    let res = update.exec(txn).await?;
+    Ok(res.rows_affected == 1)
+}
+
+/// Applies an action for the scheduler in its own transaction; `Ok(None)` when it no
+/// longer applies (another process applied it first, or it was cancelled).
+pub async fn perform_scheduled(
+    svc: &Services,
+    firm_id: Uuid,
+    client_id: Uuid,
+    action: LifecycleAction,
+) -> AppResult<Option<Outcome>> {
+    let actor = Actor::Scheduler { firm_id };
+    match perform(svc, &actor, client_id, action, Command::default()).await {
+        Ok(outcome) => Ok(Some(outcome)),
+        Err(AppError::InvalidTransition { .. } | AppError::NotFound(_)) => Ok(None),
+        Err(err) => Err(err),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Duration;
+    use entity::ClientKind;
+
+    fn client(status: ClientStatus) -> client::Model {
+        let now = Utc::now();
+        client::Model {
+            id: Uuid::now_v7(),
+            firm_id: Uuid::now_v7(),
+            name: "Acme".into(),
+            email: None,
+            kind: ClientKind::Business,
+            billing: Billing::FirmPaid,
+            status,
+            portal_access: true,
+            activation_scheduled_at: None,
+            decommission_scheduled_at: None,
+            status_before_archive: None,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+            status_changed_at: now,
+        }
+    }
+
+    const ROLES: [Role; 4] = [Role::Admin, Role::Manager, Role::Member, Role::Viewer];
+
+    #[test]
+    fn the_table_has_one_row_per_action() {
+        use sea_orm::Iterable;
+        let actions: Vec<_> = LifecycleAction::iter()
+            .filter(|a| !matches!(a, A::Create | A::Update))
+            .collect();
+        assert_eq!(actions.len(), TABLE.len());
+        for a in actions {
+            assert_eq!(TABLE.iter().filter(|r| r.action == a).count(), 1, "{a:?}");
+        }
+    }
+
+    /// Walks every status × action × role and checks the outcome against the table.
+    #[test]
+    fn every_status_action_and_role_follows_the_table() {
+        let now = Utc::now();
+        for status in ClientStatus::ALL {
+            for r in &TABLE {
+                for role in ROLES {
+                    let c = client(status);
+                    let res = check(r.action, &c, Some(role), None, now);
+                    let case = format!("{status:?} {:?} {role:?}", r.action);
+                    if !role.at_least(r.min_role) {
+                        assert!(matches!(res, Err(AppError::Forbidden(_))), "{case}");
+                        continue;
+                    }
+                    if !r.from.contains(&status) {
+                        match res {
+                            Err(AppError::InvalidTransition { from, allowed, .. }) => {
+                                assert_eq!(from, status, "{case}");
+                                assert_eq!(allowed, r.from.to_vec(), "{case}");
+                            }
+                            other => panic!("{case}: {other:?}"),
+                        }
+                        continue;
+                    }
+                    match (r.action, res) {
+                        (
+                            A::CancelDecommission | A::RestorePortalAccess,
+                            Err(AppError::InvalidTransition { .. }),
+                        ) => {}
+                        (A::Disconnect, Err(AppError::AccountOwnerRequired(_))) => {}
+                        (_, Ok(plan)) => {
+                            let expected = match r.to {
+                                To(s) => Some(s),
+                                Unchanged => Some(status),
+                                StatusBeforeArchive => Some(Inactive),
+                                Removed => None,
+                            };
+                            assert_eq!(plan.to, expected, "{case}");
+                        }
+                        (_, other) => panic!("{case}: {other:?}"),
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn unarchive_returns_to_the_status_left() {
+        let mut c = client(Archived);
+        c.status_before_archive = Some(Suspended);
+        let plan = check(A::Unarchive, &c, Some(Role::Manager), None, Utc::now()).unwrap();
+        assert_eq!(plan.to, Some(Suspended));
+        assert_eq!(plan.changes.status_before_archive, Some(None));
+        let c = client(Inactive);
+        let plan = check(A::Archive, &c, Some(Role::Manager), None, Utc::now()).unwrap();
+        assert_eq!(plan.changes.status_before_archive, Some(Some(Inactive)));
+    }
+
+    #[test]
+    fn self_paying_clients_cannot_be_deactivated() {
+        let mut c = client(Active);
+        c.billing = Billing::SelfPaying;
+        let res = check(A::Deactivate, &c, Some(Role::Admin), None, Utc::now());
+        assert!(matches!(res, Err(AppError::SelfPayingClient(_))));
+    }
+
+    #[test]
+    fn decommission_in_the_future_only_schedules() {
+        let now = Utc::now();
+        let c = client(Active);
+        let args = ActionArgs {
+            effective_at: Some(now + Duration::days(3)),
+            ..Default::default()
+        };
+        let plan = check(A::Decommission, &c, Some(Role::Admin), Some(&args), now).unwrap();
+        assert_eq!(plan.to, Some(Active));
+        assert_eq!(plan.changes.status, None);
+        assert_eq!(
+            plan.changes.decommission_scheduled_at,
+            Some(args.effective_at)
+        );
+        let args = ActionArgs {
+            effective_at: Some(now - Duration::days(3)),
+            ..Default::default()
+        };
+        let plan = check(A::Decommission, &c, Some(Role::Admin), Some(&args), now).unwrap();
+        assert_eq!(plan.to, Some(Decommissioned));
+        assert_eq!(plan.changes.portal_access, Some(false));
+    }
+
+    #[test]
+    fn the_scheduler_only_applies_due_items() {
+        let now = Utc::now();
+        let mut c = client(Pending);
+        assert!(check(A::Activate, &c, None, None, now).is_err());
+        c.activation_scheduled_at = Some(now + Duration::minutes(1));
+        assert!(check(A::Activate, &c, None, None, now).is_err());
+        c.activation_scheduled_at = Some(now - Duration::minutes(1));
+        let plan = check(A::Activate, &c, None, None, now).unwrap();
+        assert_eq!(plan.changes.activation_scheduled_at, Some(None));
+    }
+
+    #[test]
+    fn schedules_do_not_survive_where_they_cannot_apply() {
+        let now = Utc::now();
+        let mut c = client(Active);
+        c.decommission_scheduled_at = Some(now + Duration::days(1));
+        let plan = check(A::Archive, &c, Some(Role::Admin), None, now).unwrap();
+        assert_eq!(plan.changes.decommission_scheduled_at, Some(None));
+        let plan = check(A::Suspend, &c, Some(Role::Admin), None, now).unwrap();
+        assert_eq!(plan.changes.decommission_scheduled_at, None);
+        let mut c = client(Pending);
+        c.activation_scheduled_at = Some(now + Duration::days(1));
+        let plan = check(A::Discard, &c, Some(Role::Admin), None, now).unwrap();
+        assert_eq!(plan.changes.activation_scheduled_at, Some(None));
+    }
+
+    #[test]
+    fn delete_needs_the_exact_name() {
+        let c = client(Inactive);
+        let args = |n: &str| ActionArgs {
+            confirm_name: Some(ConfirmName::parse(n).unwrap()),
+            ..Default::default()
+        };
+        let now = Utc::now();
+        assert!(matches!(
+            check(A::Delete, &c, Some(Role::Admin), Some(&args("acme")), now),
+            Err(AppError::ConfirmationMismatch)
+        ));
+        assert!(check(A::Delete, &c, Some(Role::Admin), Some(&args("Acme")), now).is_ok());
+    }
+}

@@ -1,0 +1,109 @@
+//! The service layer: every rule of the product lives here, and every change runs in one
+//! database transaction together with its audit event.
+
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, DurationRound, Utc};
+use entity::{user, Role};
+use sea_orm::DatabaseConnection;
+use uuid::Uuid;
+
+use crate::error::{AppError, AppResult};
+
+/// Event history and the firm-wide audit log.
+pub mod audit;
+/// Creating, editing, reading and listing clients.
+pub mod clients;
+/// Firms and their first administrator.
+pub mod firms;
+/// THE transition table and the one `check` that mutations and `availableActions` share.
+pub mod lifecycle;
+/// Keyset pagination: cursors and page windows.
+pub mod pagination;
+/// Applying due scheduled activations and decommissions.
+pub mod scheduler;
+/// Staff users and their roles.
+pub mod users;
+
+/// The time source of every rule. Tests move it forward instead of sleeping.
+#[derive(Debug, Clone, Default)]
+pub struct Clock {
+    offset_micros: Arc<AtomicI64>,
+}
+
+impl Clock {
+    /// Now, to the microsecond (what both databases store).
+    pub fn now(&self) -> DateTime<Utc> {
+        let now = Utc::now() + Duration::microseconds(self.offset_micros.load(Ordering::Relaxed));
+        now.duration_trunc(Duration::microseconds(1)).unwrap_or(now)
+    }
+
+    /// Moves this clock (and every clone of it) forward.
+    pub fn advance(&self, by: Duration) {
+        let micros = by.num_microseconds().unwrap_or(i64::MAX / 4);
+        self.offset_micros.fetch_add(micros, Ordering::Relaxed);
+    }
+}
+
+/// What every service call needs: the database and the clock.
+#[derive(Debug, Clone)]
+pub struct Services {
+    pub db: DatabaseConnection,
+    pub clock: Clock,
+}
+
+/// Who performs an action.
+#[derive(Debug, Clone)]
+pub enum Actor {
+    /// A signed-in, active staff user.
+    Staff(user::Model),
+    /// The background scheduler, acting for one firm.
+    Scheduler { firm_id: Uuid },
+}
+
+impl Actor {
+    pub fn firm_id(&self) -> Uuid {
+        match self {
+            Actor::Staff(u) => u.firm_id,
+            Actor::Scheduler { firm_id } => *firm_id,
+        }
+    }
+
+    /// The acting user, if a person acts.
+    pub fn user_id(&self) -> Option<Uuid> {
+        match self {
+            Actor::Staff(u) => Some(u.id),
+            Actor::Scheduler { .. } => None,
+        }
+    }
+
+    /// The role a person acts with; `None` for the scheduler, which is not bound by roles.
+    pub fn role(&self) -> Option<Role> {
+        match self {
+            Actor::Staff(u) => Some(u.role),
+            Actor::Scheduler { .. } => None,
+        }
+    }
+
+    /// Refuses with `FORBIDDEN` unless the actor has at least `min` (the scheduler always may).
+    pub fn require(&self, min: Role, what: &str) -> AppResult<()> {
+        match self.role() {
+            Some(role) if !role.at_least(min) => Err(AppError::forbidden(format!(
+                "Only {} or above may {what}.",
+                role_name(min)
+            ))),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// The API spelling of a role.
+pub fn role_name(role: Role) -> &'static str {
+    match role {
+        Role::Admin => "ADMIN",
+        Role::Manager => "MANAGER",
+        Role::Member => "MEMBER",
+        Role::Viewer => "VIEWER",
+    }
+}
