@@ -8,7 +8,8 @@ use std::time::Duration;
 use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::{DocumentOperations, OperationType};
 use axum::body::Body;
-use axum::extract::{RawQuery, Request, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, RawQuery, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -182,32 +183,44 @@ async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: B
     execute(&state, &headers, request).await
 }
 
+/// The query-string parameters of a GET request (GraphQL over HTTP).
+#[derive(Debug, serde::Deserialize)]
+struct GetParams {
+    query: Option<String>,
+    #[serde(rename = "operationName", alias = "operation_name")]
+    operation_name: Option<String>,
+    variables: Option<String>,
+}
+
 /// GET: queries only; a mutation answers 405 so that links and forms cannot act.
 async fn graphql_get(
     State(state): State<AppState>,
     headers: HeaderMap,
-    RawQuery(query): RawQuery,
+    params: Result<Query<GetParams>, QueryRejection>,
 ) -> Response {
-    let Some(query) = query else {
+    let bad = |message: String| {
+        error_response(StatusCode::BAD_REQUEST, ErrorCode::BadUserInput, &message)
+    };
+    let params = match params {
+        Ok(Query(p)) => p,
+        Err(err) => return bad(format!("The query string is not a GraphQL request: {err}")),
+    };
+    let Some(query) = params.query else {
         return Redirect::temporary("/graphiql").into_response();
     };
-    let mut request = match async_graphql::http::parse_query_string(&query) {
-        Ok(r) => r,
-        Err(err) => {
-            return error_response(
-                StatusCode::BAD_REQUEST,
-                ErrorCode::BadUserInput,
-                &format!("The query string is not a GraphQL request: {err}"),
-            )
+    let mut request = async_graphql::Request::new(query);
+    if let Some(name) = params.operation_name.filter(|n| !n.is_empty()) {
+        request = request.operation_name(name);
+    }
+    if let Some(vars) = params.variables.filter(|v| !v.is_empty()) {
+        match serde_json::from_str(&vars) {
+            Ok(v) => request = request.variables(v),
+            Err(err) => return bad(format!("variables is not a JSON object: {err}")),
         }
-    };
+    }
     // The limits run before parsing, which is needed to see the operation type.
     if let Err(err) = limits::check_request(&mut request) {
-        return error_response(
-            StatusCode::BAD_REQUEST,
-            ErrorCode::BadUserInput,
-            &err.message,
-        );
+        return bad(err.message);
     }
     let name = request.operation_name.clone();
     let is_query = match request.parsed_query() {
@@ -221,7 +234,7 @@ async fn graphql_get(
                 (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.values().next(),
                 (DocumentOperations::Multiple(_), None) => None,
             };
-            // An unknown operation is left to the schema, which explains it.
+            // An unknown operation is left to the schema, which refuses it.
             op.is_none_or(|op| op.node.ty == OperationType::Query)
         }
         Err(_) => true,
@@ -230,7 +243,8 @@ async fn graphql_get(
         let mut res = error_response(
             StatusCode::METHOD_NOT_ALLOWED,
             ErrorCode::BadUserInput,
-            "Mutations are only accepted as POST with Content-Type: application/json.",
+            "Mutations and subscriptions are only accepted as POST with Content-Type: \
+             application/json.",
         );
         res.headers_mut()
             .insert(header::ALLOW, HeaderValue::from_static("POST"));

@@ -7,10 +7,10 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextPrepareRequest, NextValidation,
+    Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest, NextRequest,
 };
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
-use async_graphql::{Request, Response, ServerError, ServerResult, ValidationResult, Value};
+use async_graphql::{Request, Response, ServerError, ServerResult, Value};
 
 use crate::error::{ErrorCode, INTERNAL_MESSAGE};
 
@@ -201,61 +201,72 @@ impl Extension for HardeningExtension {
         next.run(ctx, request).await
     }
 
-    async fn validation(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        next: NextValidation<'_>,
-    ) -> Result<ValidationResult, Vec<ServerError>> {
-        next.run(ctx).await.map_err(|errors| {
-            errors
-                .into_iter()
-                .map(|mut e| {
-                    if code_of(&e).is_none() {
-                        e.extensions
-                            .get_or_insert_with(Default::default)
-                            .set("code", ErrorCode::BadUserInput.as_str());
-                    }
-                    e
-                })
-                .collect()
-        })
-    }
-
-    async fn execute(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        operation_name: Option<&str>,
-        next: NextExecute<'_>,
-    ) -> Response {
-        let mut response = next.run(ctx, operation_name).await;
+    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
+        let mut response = next.run(ctx).await;
         for err in &mut response.errors {
-            if code_of(err).is_some() {
-                continue;
-            }
-            // Argument values that failed to parse are the caller's mistake; anything else
-            // without a code is a bug whose details stay in the log.
-            let input_error = err.message.starts_with("Failed to parse")
-                || err.message.starts_with("Invalid value for argument");
-            if input_error {
-                err.extensions
-                    .get_or_insert_with(Default::default)
-                    .set("code", ErrorCode::BadUserInput.as_str());
-            } else {
-                tracing::error!(error = %err.message, path = ?err.path, "uncoded error in a resolver");
-                err.message = INTERNAL_MESSAGE.to_string();
-                err.source = None;
-                err.extensions
-                    .get_or_insert_with(Default::default)
-                    .set("code", ErrorCode::Internal.as_str());
-            }
+            tag(err);
         }
         response
     }
 }
 
+/// Gives an error without a code one: request-level errors (parsing, validation, picking
+/// the operation, argument values that fail to parse) are the caller's mistake; any
+/// other uncoded error from a resolver is a bug whose details stay in the log.
+fn tag(err: &mut ServerError) {
+    if code_of(err).is_some() {
+        return;
+    }
+    let input_error = err.path.is_empty()
+        || err.message.starts_with("Failed to parse")
+        || err.message.starts_with("Invalid value for argument");
+    let code = if input_error {
+        ErrorCode::BadUserInput
+    } else {
+        tracing::error!(error = %err.message, path = ?err.path, "uncoded error in a resolver");
+        err.message = INTERNAL_MESSAGE.to_string();
+        err.source = None;
+        ErrorCode::Internal
+    };
+    err.extensions
+        .get_or_insert_with(Default::default)
+        .set("code", code.as_str());
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The safety net: a resolver that returns a plain error (no code) is answered as
+    /// INTERNAL with the fixed message; the original text never reaches the client.
+    #[tokio::test]
+    async fn uncoded_resolver_errors_become_internal() {
+        use async_graphql::{EmptyMutation, EmptySubscription, Object, Schema};
+        struct Q;
+        #[Object]
+        impl Q {
+            async fn boom(&self) -> async_graphql::Result<i32> {
+                Err("database password is hunter2".into())
+            }
+            async fn fine(&self) -> i32 {
+                1
+            }
+        }
+        let schema = Schema::build(Q, EmptyMutation, EmptySubscription)
+            .extension(Hardening)
+            .finish();
+        let res = schema.execute("{ boom fine }").await;
+        let json = serde_json::to_value(&res).unwrap();
+        assert_eq!(json["errors"][0]["extensions"]["code"], "INTERNAL");
+        assert_eq!(json["errors"][0]["message"], INTERNAL_MESSAGE);
+        assert!(!json.to_string().contains("hunter2"));
+        let res = schema.execute("{ nope }").await;
+        let json = serde_json::to_value(&res).unwrap();
+        assert_eq!(json["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+        let res = schema.execute("query A { fine } query B { fine }").await;
+        let json = serde_json::to_value(&res).unwrap();
+        assert_eq!(json["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+    }
 
     #[test]
     fn nesting_scan_ignores_strings_and_comments() {

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use async_graphql::ErrorExtensions;
 use entity::{client, lifecycle_event, user};
 use uuid::Uuid;
@@ -67,18 +67,143 @@ impl Loader<(Uuid, u64)> for NewestEventsLoader {
 }
 
 /// Every loader of one request.
+/// Each caches for the request, so rows primed by a prefetch are not read again.
 pub struct Loaders {
-    pub users: DataLoader<UserLoader>,
-    pub clients: DataLoader<ClientLoader>,
-    pub newest_events: DataLoader<NewestEventsLoader>,
+    pub users: DataLoader<UserLoader, HashMapCache>,
+    pub clients: DataLoader<ClientLoader, HashMapCache>,
+    pub newest_events: DataLoader<NewestEventsLoader, HashMapCache>,
 }
 
 impl Loaders {
     pub fn new(services: &Services) -> Self {
         Loaders {
-            users: DataLoader::new(UserLoader(services.clone()), tokio::spawn),
-            clients: DataLoader::new(ClientLoader(services.clone()), tokio::spawn),
-            newest_events: DataLoader::new(NewestEventsLoader(services.clone()), tokio::spawn),
+            users: DataLoader::with_cache(
+                UserLoader(services.clone()),
+                tokio::spawn,
+                HashMapCache::default(),
+            ),
+            clients: DataLoader::with_cache(
+                ClientLoader(services.clone()),
+                tokio::spawn,
+                HashMapCache::default(),
+            ),
+            newest_events: DataLoader::with_cache(
+                NewestEventsLoader(services.clone()),
+                tokio::spawn,
+                HashMapCache::default(),
+            ),
         }
     }
+}
+
+/// Reads the page size of a `history` selection that the loader can serve (a first page
+/// without cursors); `None` for any other window.
+fn first_page_limit(field: &async_graphql::SelectionField<'_>) -> Option<u64> {
+    let args = field.arguments().ok()?;
+    let mut first = None;
+    for (name, value) in args {
+        match (name.as_str(), value) {
+            ("first", async_graphql::Value::Number(n)) => first = n.as_i64(),
+            ("first", async_graphql::Value::Null) => {}
+            (_, async_graphql::Value::Null) => {}
+            _ => return None,
+        }
+    }
+    let n = first
+        .unwrap_or(i64::from(crate::service::pagination::DEFAULT_PAGE))
+        .clamp(0, i64::from(crate::service::pagination::MAX_PAGE));
+    u64::try_from(n).ok()
+}
+
+/// What the selection below a page of clients asks for.
+#[derive(Default)]
+struct Wanted {
+    event_limits: std::collections::BTreeSet<u64>,
+    actors: bool,
+}
+
+fn wants_actor<'a>(events: impl Iterator<Item = async_graphql::SelectionField<'a>>) -> bool {
+    events.into_iter().any(|f| f.name() == "actor")
+}
+
+fn scan_client(field: async_graphql::SelectionField<'_>, wanted: &mut Wanted) {
+    for f in field.selection_set() {
+        match f.name() {
+            "latestEvent" => {
+                wanted.event_limits.insert(1);
+                wanted.actors |= wants_actor(f.selection_set());
+            }
+            "history" => {
+                if let Some(limit) = first_page_limit(&f) {
+                    wanted.event_limits.insert(limit);
+                }
+                for conn in f.selection_set() {
+                    match conn.name() {
+                        "nodes" => wanted.actors |= wants_actor(conn.selection_set()),
+                        "edges" => {
+                            for edge in conn.selection_set().filter(|e| e.name() == "node") {
+                                wanted.actors |= wants_actor(edge.selection_set());
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Loads, for a whole page of clients at once, what their selection will ask the loaders
+/// for (first pages of history, latest events, their actors) and primes the loaders with
+/// it, so the page costs a fixed number of statements whatever its size and however the
+/// resolvers happen to be scheduled.
+pub async fn prefetch_for_clients(
+    ctx: &async_graphql::Context<'_>,
+    services: &Services,
+    clients: &[client::Model],
+) -> async_graphql::Result<()> {
+    let loaders = ctx.data::<Loaders>()?;
+    loaders
+        .clients
+        .feed_many(clients.iter().map(|c| (c.id, c.clone())))
+        .await;
+    let look = ctx.look_ahead();
+    let mut wanted = Wanted::default();
+    for nodes in look.field("nodes").selection_fields() {
+        scan_client(nodes, &mut wanted);
+    }
+    for edges in look.field("edges").selection_fields() {
+        for node in edges.selection_set().filter(|f| f.name() == "node") {
+            scan_client(node, &mut wanted);
+        }
+    }
+    if clients.is_empty() || wanted.event_limits.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<Uuid> = clients.iter().map(|c| c.id).collect();
+    let mut actor_ids = std::collections::BTreeSet::new();
+    for limit in wanted.event_limits {
+        let mut rows = audit::newest_events(services, &ids, limit + 1)
+            .await
+            .map_err(|e| e.extend())?;
+        let mut fed = Vec::with_capacity(ids.len());
+        for id in &ids {
+            let events = rows.remove(id).unwrap_or_default();
+            actor_ids.extend(events.iter().filter_map(|e| e.actor_id));
+            fed.push(((*id, limit), events));
+        }
+        loaders.newest_events.feed_many(fed).await;
+    }
+    if wanted.actors && !actor_ids.is_empty() {
+        let ids: Vec<Uuid> = actor_ids.into_iter().collect();
+        let users = users::by_ids(services, &ids)
+            .await
+            .map_err(|e| e.extend())?;
+        loaders
+            .users
+            .feed_many(users.into_iter().map(|u| (u.id, u)))
+            .await;
+    }
+    Ok(())
 }

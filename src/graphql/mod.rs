@@ -1,6 +1,6 @@
 //! The GraphQL schema. Knows nothing of HTTP: `http` hands it requests.
 
-use async_graphql::{EmptySubscription, MergedObject, Schema};
+use async_graphql::{EmptySubscription, MergedObject, SDLExportOptions, Schema};
 
 use crate::service::Services;
 
@@ -21,10 +21,12 @@ pub mod types;
 
 /// Every query root field.
 #[derive(MergedObject, Default)]
+#[graphql(name = "Query")]
 pub struct QueryRoot(query::ClientQuery, query::StaffQuery);
 
 /// Every mutation root field.
 #[derive(MergedObject, Default)]
+#[graphql(name = "Mutation")]
 pub struct MutationRoot(
     mutation::ClientMutation,
     mutation::LifecycleMutation,
@@ -54,5 +56,7 @@ pub fn build_schema(services: Services) -> AppSchema {
 
 /// The SDL of the schema, as committed in `schema.graphql`.
 pub fn sdl() -> String {
-    builder().finish().sdl()
+    builder()
+        .finish()
+        .sdl_with_options(SDLExportOptions::new().prefer_single_line_descriptions())
 }

@@ -123,6 +123,8 @@ impl ClientQuery {
         let result = clients::list(svc, actor, &filter, order, &page)
             .await
             .gql()?;
+        let rows: Vec<_> = result.items.iter().map(|(_, c)| c.clone()).collect();
+        super::loaders::prefetch_for_clients(ctx, svc, &rows).await?;
         Ok(ClientConnection::new(result, filter))
     }
 

@@ -1,0 +1,222 @@
+use base64::Engine;
+use jsonwebtoken::{EncodingKey, Header};
+use serde_json::json;
+
+use crate::helpers::{spawn_app, SECRET};
+
+const ME: &str = "{ me { id role } }";
+
+fn b64(v: &str) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v)
+}
+
+fn sign(claims: serde_json::Value, secret: &str) -> String {
+    jsonwebtoken::encode(
+        &Header::new(jsonwebtoken::Algorithm::HS256),
+        &claims,
+        &EncodingKey::from_secret(secret.as_bytes()),
+    )
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_valid_token_identifies_the_user_and_role_from_the_database() {
+    let app = spawn_app().await;
+    let r = app.gql(&app.manager, ME, json!({})).await;
+    assert_eq!(r.data()["me"]["role"], "MANAGER");
+    assert_eq!(r.data()["me"]["id"], app.manager.id.to_string());
+}
+
+#[tokio::test]
+async fn missing_bad_and_expired_tokens_are_unauthenticated() {
+    let app = spawn_app().await;
+    let now = chrono::Utc::now().timestamp();
+    let sub = app.admin.id.to_string();
+    let cases = vec![
+        ("no token", None),
+        ("garbage", Some("not-a-jwt".to_string())),
+        (
+            "wrong secret",
+            Some(sign(
+                json!({"sub": sub, "exp": now + 600}),
+                "another-secret",
+            )),
+        ),
+        (
+            "expired",
+            Some(sign(json!({"sub": sub, "exp": now - 600}), SECRET)),
+        ),
+        ("no exp", Some(sign(json!({"sub": sub}), SECRET))),
+        (
+            "exp as a string",
+            Some(sign(
+                json!({"sub": sub, "exp": (now + 600).to_string()}),
+                SECRET,
+            )),
+        ),
+        (
+            "alg none",
+            Some(format!(
+                "{}.{}.",
+                b64(r#"{"alg":"none","typ":"JWT"}"#),
+                b64(&json!({"sub": sub, "exp": now + 600}).to_string())
+            )),
+        ),
+        (
+            "RS256 header",
+            Some({
+                let valid = sign(json!({"sub": sub, "exp": now + 600}), SECRET);
+                let parts: Vec<&str> = valid.split('.').collect();
+                format!(
+                    "{}.{}.{}",
+                    b64(r#"{"alg":"RS256","typ":"JWT"}"#),
+                    parts[1],
+                    parts[2]
+                )
+            }),
+        ),
+        (
+            "unknown user",
+            Some(sign(
+                json!({"sub": uuid::Uuid::now_v7().to_string(), "exp": now + 600}),
+                SECRET,
+            )),
+        ),
+    ];
+    for (case, token) in cases {
+        let r = app.gql_as(token.as_deref(), ME, json!({})).await;
+        assert_eq!(
+            r.error_code().as_deref(),
+            Some("UNAUTHENTICATED"),
+            "{case}: {}",
+            r.body
+        );
+        assert!(
+            !r.body.to_string().contains(SECRET),
+            "{case} leaks the secret"
+        );
+    }
+    // The token printed by a valid signer with the right secret works.
+    let ok = sign(json!({"sub": sub, "exp": now + 600}), SECRET);
+    assert!(app
+        .gql_as(Some(&ok), ME, json!({}))
+        .await
+        .error_code()
+        .is_none());
+}
+
+#[tokio::test]
+async fn a_deactivated_user_is_rejected_at_once() {
+    let app = spawn_app().await;
+    assert!(app
+        .gql(&app.member, ME, json!({}))
+        .await
+        .error_code()
+        .is_none());
+    let r = app
+        .gql(
+            &app.admin,
+            "mutation($i: DeactivateUserInput!) { deactivateUser(input: $i) { user { active } } }",
+            json!({"i": {"userId": app.member.id.to_string()}}),
+        )
+        .await;
+    assert_eq!(r.data()["deactivateUser"]["user"]["active"], false);
+    let r = app.gql(&app.member, ME, json!({})).await;
+    assert_eq!(r.error_code().as_deref(), Some("UNAUTHENTICATED"));
+}
+
+#[tokio::test]
+async fn roles_below_the_minimum_are_forbidden_and_nothing_changes() {
+    let app = spawn_app().await;
+    let r = app
+        .gql(
+            &app.viewer,
+            "mutation { createClient(input: {name: \"Nope\"}) { client { id } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.error_code().as_deref(), Some("FORBIDDEN"));
+    let id = app.client_in("ACTIVE").await;
+    let r = app.act(&app.member, "suspendClient", &id, json!({})).await;
+    assert_eq!(r.error_code().as_deref(), Some("FORBIDDEN"));
+    let r = app
+        .act(&app.manager, "deactivateClient", &id, json!({}))
+        .await;
+    assert_eq!(r.error_code().as_deref(), Some("FORBIDDEN"));
+    assert_eq!(app.status_of(&id).await.as_deref(), Some("ACTIVE"));
+    let r = app
+        .gql(&app.manager, "{ auditLog { totalCount } }", json!({}))
+        .await;
+    assert_eq!(r.error_code().as_deref(), Some("FORBIDDEN"));
+    let r = app
+        .gql(
+            &app.manager,
+            "mutation { createUser(input: {name: \"X\", email: \"x@x.test\", role: ADMIN}) { user { id } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.error_code().as_deref(), Some("FORBIDDEN"));
+    // A viewer reads.
+    let r = app
+        .gql(&app.viewer, "{ clients { totalCount } }", json!({}))
+        .await;
+    assert_eq!(r.data()["clients"]["totalCount"], 1);
+}
+
+#[tokio::test]
+async fn another_firms_ids_behave_exactly_like_missing_ones() {
+    let app = spawn_app().await;
+    let ours = app.client_in("ACTIVE").await;
+    let other = app.other_firm_admin().await;
+    let missing = uuid::Uuid::now_v7().to_string();
+
+    let r = app
+        .gql(
+            &other,
+            "query($id: ID!) { client(id: $id) { id } }",
+            json!({"id": ours}),
+        )
+        .await;
+    assert_eq!(r.data()["client"], serde_json::Value::Null);
+
+    let foreign = app.act(&other, "suspendClient", &ours, json!({})).await;
+    let absent = app.act(&other, "suspendClient", &missing, json!({})).await;
+    assert_eq!(foreign.error_code().as_deref(), Some("NOT_FOUND"));
+    assert_eq!(
+        foreign.body["errors"][0]["message"],
+        absent.body["errors"][0]["message"]
+    );
+    assert_eq!(foreign.body["data"], absent.body["data"]);
+
+    let r = app
+        .gql(
+            &other,
+            "mutation($i: UpdateClientInput!) { updateClient(input: $i) { client { id } } }",
+            json!({"i": {"clientId": ours, "name": "Stolen"}}),
+        )
+        .await;
+    assert_eq!(r.error_code().as_deref(), Some("NOT_FOUND"));
+
+    let r = app
+        .gql(&other, "{ clients { totalCount nodes { id } } clientStatusCounts { status count } auditLog { totalCount } users { id } }", json!({}))
+        .await;
+    let d = r.data();
+    assert_eq!(d["clients"]["totalCount"], 0);
+    assert!(d["clientStatusCounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["count"] == 0));
+    assert_eq!(d["auditLog"]["totalCount"], 0);
+    assert_eq!(d["users"].as_array().unwrap().len(), 1);
+
+    let r = app
+        .gql(
+            &other,
+            "mutation($i: ChangeUserRoleInput!) { changeUserRole(input: $i) { user { id } } }",
+            json!({"i": {"userId": app.viewer.id.to_string(), "role": "ADMIN"}}),
+        )
+        .await;
+    assert_eq!(r.error_code().as_deref(), Some("NOT_FOUND"));
+    assert_eq!(app.status_of(&ours).await.as_deref(), Some("ACTIVE"));
+}

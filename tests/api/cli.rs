@@ -1,0 +1,112 @@
+use std::process::Stdio;
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::Command;
+
+use crate::helpers::{TestDb, SECRET};
+
+fn clientele(database_url: &str) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_clientele"));
+    cmd.env("DATABASE_URL", database_url)
+        .env("CLIENTELE_JWT_SECRET", SECRET)
+        .env("CLIENTELE_BIND", "127.0.0.1:0")
+        .env("RUST_LOG", "warn")
+        .kill_on_drop(true);
+    cmd
+}
+
+async fn output(mut cmd: Command) -> String {
+    let out = cmd.output().await.expect("run clientele");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[tokio::test]
+async fn schema_prints_the_committed_sdl() {
+    let mut cmd = clientele("sqlite::memory:");
+    cmd.arg("schema");
+    let printed = output(cmd).await;
+    let committed =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/schema.graphql")).unwrap();
+    assert_eq!(printed, committed);
+}
+
+#[tokio::test]
+async fn migrate_firm_create_token_and_serve_work_together() {
+    let (_db, url) = TestDb::create().await;
+    let mut cmd = clientele(&url);
+    cmd.arg("migrate");
+    assert!(output(cmd).await.contains("Migrations applied"));
+
+    let mut cmd = clientele(&url);
+    cmd.args([
+        "firm",
+        "create",
+        "--name",
+        "Smith & Co",
+        "--admin-name",
+        "Sam Smith",
+        "--admin-email",
+        "Sam@Smith.test",
+    ]);
+    let firm_token = output(cmd).await.trim().to_string();
+    assert_eq!(firm_token.split('.').count(), 3);
+
+    let mut cmd = clientele(&url);
+    cmd.args(["token", "--email", "sam@smith.test", "--ttl", "1h"]);
+    let token = output(cmd).await.trim().to_string();
+
+    let mut cmd = clientele(&url);
+    cmd.args(["token", "--email", "nobody@smith.test"]);
+    let out = cmd.output().await.unwrap();
+    assert!(!out.status.success());
+
+    let mut cmd = clientele(&url);
+    cmd.arg("serve")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    let mut child = cmd.spawn().unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    let url = first
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .expect("address printed")
+        .to_string();
+    let http = reqwest::Client::new();
+    for t in [&firm_token, &token] {
+        let body: Value = http
+            .post(&url)
+            .bearer_auth(t)
+            .json(&json!({"query": "{ me { email role firm { name } } }"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(body["data"]["me"]["email"], "sam@smith.test");
+        assert_eq!(body["data"]["me"]["role"], "ADMIN");
+        assert_eq!(body["data"]["me"]["firm"]["name"], "Smith & Co");
+    }
+    // SIGTERM stops it gracefully.
+    let pid = child.id().unwrap();
+    let _ = std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status();
+    let status = tokio::time::timeout(Duration::from_secs(15), child.wait())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(status.success(), "{status:?}");
+}

@@ -1,0 +1,453 @@
+//! Spawns a real server per test on a fresh database (SQLite, or PostgreSQL when
+//! `TEST_DATABASE_URL` is set), with one persona per role.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use clientele::auth::Tokens;
+use clientele::config::{Config, Secret};
+use clientele::db::DbStats;
+use clientele::domain::{Email, Name};
+use clientele::service::{firms, users, Actor, Clock, Services};
+use clientele::startup::Application;
+use entity::Role;
+use sea_orm::{ConnectionTrait, Database};
+use serde_json::{json, Value};
+use tokio::sync::oneshot;
+use uuid::Uuid;
+
+pub const SECRET: &str = "test-secret-that-is-long-enough-0123456789";
+
+/// A test database, dropped with the app.
+pub enum TestDb {
+    Sqlite { dir: PathBuf },
+    Postgres { admin_url: String, name: String },
+}
+
+impl TestDb {
+    pub async fn create() -> (TestDb, String) {
+        match std::env::var("TEST_DATABASE_URL") {
+            Ok(admin_url) if !admin_url.is_empty() => {
+                let name = format!("clientele_test_{}", Uuid::new_v4().simple());
+                let admin = Database::connect(admin_url.as_str())
+                    .await
+                    .expect("TEST_DATABASE_URL must point at a reachable PostgreSQL server");
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                    .await
+                    .expect("create test database");
+                admin.close().await.ok();
+                let url = with_database(&admin_url, &name);
+                (TestDb::Postgres { admin_url, name }, url)
+            }
+            _ => {
+                let dir = std::env::temp_dir().join(format!("clientele-test-{}", Uuid::new_v4()));
+                std::fs::create_dir_all(&dir).expect("temp dir");
+                let url = format!("sqlite://{}/test.db?mode=rwc", dir.display());
+                (TestDb::Sqlite { dir }, url)
+            }
+        }
+    }
+}
+
+/// Replaces the database name of a PostgreSQL URL.
+pub fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let scheme_end = base.find("://").map_or(0, |i| i + 3);
+    let host_end = base[scheme_end..]
+        .find('/')
+        .map_or(base.len(), |i| scheme_end + i);
+    let mut out = format!("{}/{}", &base[..host_end], name);
+    if let Some(q) = query {
+        out.push('?');
+        out.push_str(q);
+    }
+    out
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        match self {
+            TestDb::Sqlite { dir } => {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            TestDb::Postgres { admin_url, name } => {
+                let admin_url = admin_url.clone();
+                let name = name.clone();
+                let _ = std::thread::spawn(move || {
+                    let rt = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .expect("runtime");
+                    rt.block_on(async move {
+                        if let Ok(admin) = Database::connect(admin_url.as_str()).await {
+                            let _ = admin
+                                .execute_unprepared(&format!(
+                                    "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                                ))
+                                .await;
+                            let _ = admin.close().await;
+                        }
+                    });
+                })
+                .join();
+            }
+        }
+    }
+}
+
+/// A staff user with a token.
+#[derive(Clone, Debug)]
+pub struct Persona {
+    pub id: Uuid,
+    pub token: String,
+}
+
+/// A GraphQL answer.
+#[derive(Debug)]
+pub struct Gql {
+    pub body: Value,
+}
+
+impl Gql {
+    /// The data, asserting there were no errors.
+    pub fn data(&self) -> &Value {
+        assert!(
+            self.body.get("errors").is_none(),
+            "unexpected errors: {}",
+            self.body
+        );
+        &self.body["data"]
+    }
+
+    /// The code of the first error.
+    pub fn error_code(&self) -> Option<String> {
+        self.body["errors"][0]["extensions"]["code"]
+            .as_str()
+            .map(str::to_string)
+    }
+
+    /// The first error, asserting there is one.
+    pub fn error(&self) -> &Value {
+        assert!(
+            self.body.get("errors").is_some(),
+            "expected an error: {}",
+            self.body
+        );
+        &self.body["errors"][0]
+    }
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub http: reqwest::Client,
+    pub services: Services,
+    pub stats: Arc<DbStats>,
+    pub tokens: Arc<Tokens>,
+    pub database_url: String,
+    pub admin: Persona,
+    pub manager: Persona,
+    pub member: Persona,
+    pub viewer: Persona,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<()>>,
+    // Dropped last: the database outlives the server.
+    _db: TestDb,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.abort();
+        }
+    }
+}
+
+pub fn test_config(database_url: &str) -> Config {
+    let mut config = Config::new(database_url);
+    config.bind = "127.0.0.1:0".into();
+    config.jwt_secret = Some(Secret::new(SECRET));
+    config.scheduler_interval = Duration::from_secs(3600);
+    config.request_timeout = Duration::from_secs(10);
+    config.test_routes = true;
+    config.db_max_connections = 8;
+    config
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
+    let (db, url) = TestDb::create().await;
+    let mut config = test_config(&url);
+    configure(&mut config);
+    let app = Application::build_with_clock(config, Clock::default())
+        .await
+        .expect("application builds");
+    let port = app.port();
+    let services = app.services().clone();
+    let stats = app.stats();
+    let tokens = app.tokens();
+    let (tx, rx) = oneshot::channel::<()>();
+    let server = tokio::spawn(async move {
+        let _ = app
+            .run_until_stopped(async {
+                let _ = rx.await;
+            })
+            .await;
+    });
+    let (_firm, admin) = firms::create(
+        &services,
+        Name::parse("name", "Test Firm").unwrap(),
+        Name::parse("name", "Alice Admin").unwrap(),
+        Email::parse(
+            "email",
+            &format!("admin-{}@firm.test", Uuid::new_v4().simple()),
+        )
+        .unwrap(),
+    )
+    .await
+    .expect("firm");
+    let persona = |id: Uuid| Persona {
+        id,
+        token: tokens.issue(id, Duration::from_secs(3600)).unwrap(),
+    };
+    let admin_actor = Actor::Staff(admin.clone());
+    let mut others = Vec::new();
+    for (name, role) in [
+        ("Mark Manager", Role::Manager),
+        ("Mel Member", Role::Member),
+        ("Val Viewer", Role::Viewer),
+    ] {
+        let u = users::create(
+            &services,
+            &admin_actor,
+            Name::parse("name", name).unwrap(),
+            Email::parse("email", &format!("{}@firm.test", Uuid::new_v4().simple())).unwrap(),
+            role,
+        )
+        .await
+        .expect("user");
+        others.push(persona(u.id));
+    }
+    TestApp {
+        base: format!("http://127.0.0.1:{port}"),
+        http: reqwest::Client::new(),
+        services,
+        stats,
+        tokens: tokens.clone(),
+        database_url: url,
+        admin: persona(admin.id),
+        manager: others[0].clone(),
+        member: others[1].clone(),
+        viewer: others[2].clone(),
+        shutdown: Some(tx),
+        server: Some(server),
+        _db: db,
+    }
+}
+
+impl TestApp {
+    /// POSTs one GraphQL operation as JSON.
+    pub async fn gql_as(&self, token: Option<&str>, query: &str, variables: Value) -> Gql {
+        let mut req = self
+            .http
+            .post(format!("{}/graphql", self.base))
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let res = req.send().await.expect("request");
+        let body = res.json::<Value>().await.unwrap_or(Value::Null);
+        Gql { body }
+    }
+
+    pub async fn gql(&self, who: &Persona, query: &str, variables: Value) -> Gql {
+        self.gql_as(Some(&who.token), query, variables).await
+    }
+
+    /// Creates a client as the admin and returns its id.
+    pub async fn create_client(&self, name: &str) -> String {
+        self.create_client_with(json!({ "name": name })).await
+    }
+
+    pub async fn create_client_with(&self, input: Value) -> String {
+        let r = self
+            .gql(
+                &self.admin,
+                "mutation($i: CreateClientInput!) { createClient(input: $i) { client { id } } }",
+                json!({ "i": input }),
+            )
+            .await;
+        r.data()["createClient"]["client"]["id"]
+            .as_str()
+            .expect("id")
+            .to_string()
+    }
+
+    /// Runs a lifecycle mutation by name with `{clientId, ...extra}` as the admin.
+    pub async fn act(&self, who: &Persona, mutation: &str, client_id: &str, extra: Value) -> Gql {
+        let mut input = json!({ "clientId": client_id });
+        if let Value::Object(map) = extra {
+            for (k, v) in map {
+                input[k] = v;
+            }
+        }
+        let input_type = input_type_of(mutation);
+        let selection = match mutation {
+            "deleteClient" => "deletedClientId event { id action fromStatus toStatus }",
+            "discardClient" => {
+                "purged client { id status version } event { id action fromStatus toStatus }"
+            }
+            _ => "client { id status version portalAccess decommissionScheduledAt activationScheduledAt statusBeforeArchive } event { id action fromStatus toStatus reason feedback actor { id } }",
+        };
+        let query =
+            format!("mutation($i: {input_type}!) {{ {mutation}(input: $i) {{ {selection} }} }}");
+        self.gql(who, &query, json!({ "i": input })).await
+    }
+
+    /// Status of a client as the admin sees it (`None` when gone).
+    pub async fn status_of(&self, id: &str) -> Option<String> {
+        let r = self
+            .gql(
+                &self.admin,
+                "query($id: ID!) { client(id: $id) { status } }",
+                json!({ "id": id }),
+            )
+            .await;
+        r.data()["client"]["status"].as_str().map(str::to_string)
+    }
+
+    /// The client's history, oldest first, as (action, from, to).
+    pub async fn history(&self, id: &str) -> Vec<Value> {
+        let r = self
+            .gql(
+                &self.admin,
+                "query($id: ID!) { client(id: $id) { history(first: 100) { nodes { action fromStatus toStatus reason feedback details actor { id name } } } } }",
+                json!({ "id": id }),
+            )
+            .await;
+        let mut nodes = r.data()["client"]["history"]["nodes"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        nodes.reverse();
+        nodes
+    }
+
+    /// Brings a new client into `status` through the API (DISCONNECTED, unreachable
+    /// through the API until contacts exist, is set in the database directly).
+    pub async fn client_in(&self, status: &str) -> String {
+        let name = format!("Client {}", Uuid::new_v4().simple());
+        let id = match status {
+            "PENDING" => {
+                self.create_client_with(json!({ "name": name, "pending": true }))
+                    .await
+            }
+            _ => self.create_client(&name).await,
+        };
+        let steps: &[&str] = match status {
+            "PROSPECT" | "PENDING" => &[],
+            "ACTIVE" => &["activateClient"],
+            "SUSPENDED" => &["activateClient", "suspendClient"],
+            "INACTIVE" => &["activateClient", "deactivateClient"],
+            "ARCHIVED" => &["activateClient", "archiveClient"],
+            "DISCARDED" => &["discardClient"],
+            "DECOMMISSIONED" => &["activateClient", "decommissionClient"],
+            "DISCONNECTED" => &["activateClient"],
+            other => panic!("unknown status {other}"),
+        };
+        for step in steps {
+            let r = self.act(&self.admin, step, &id, json!({})).await;
+            r.data();
+        }
+        if status == "DISCONNECTED" {
+            use entity::client;
+            use sea_orm::sea_query::Expr;
+            use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+            client::Entity::update_many()
+                .col_expr(
+                    client::Column::Status,
+                    Expr::val(entity::ClientStatus::Disconnected),
+                )
+                .filter(client::Column::Id.eq(Uuid::parse_str(&id).unwrap()))
+                .exec(&self.services.db)
+                .await
+                .unwrap();
+        }
+        assert_eq!(self.status_of(&id).await.as_deref(), Some(status));
+        id
+    }
+
+    /// Creates a second firm with its own admin.
+    pub async fn other_firm_admin(&self) -> Persona {
+        let (_, admin) = firms::create(
+            &self.services,
+            Name::parse("name", "Other Firm").unwrap(),
+            Name::parse("name", "Olga Other").unwrap(),
+            Email::parse(
+                "email",
+                &format!("other-{}@other.test", Uuid::new_v4().simple()),
+            )
+            .unwrap(),
+        )
+        .await
+        .unwrap();
+        Persona {
+            id: admin.id,
+            token: self
+                .tokens
+                .issue(admin.id, Duration::from_secs(3600))
+                .unwrap(),
+        }
+    }
+}
+
+/// `suspendClient` → `SuspendClientInput`.
+pub fn input_type_of(mutation: &str) -> String {
+    let mut chars = mutation.chars();
+    let first = chars.next().unwrap().to_ascii_uppercase();
+    format!("{first}{}Input", chars.as_str())
+}
+
+pub const STATUSES: [&str; 9] = [
+    "PROSPECT",
+    "PENDING",
+    "ACTIVE",
+    "SUSPENDED",
+    "INACTIVE",
+    "ARCHIVED",
+    "DISCARDED",
+    "DECOMMISSIONED",
+    "DISCONNECTED",
+];
+
+/// Every lifecycle action with its mutation and the extra arguments that make it valid.
+pub fn actions() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("ACTIVATE", "activateClient"),
+        ("SCHEDULE_ACTIVATION", "scheduleActivation"),
+        ("SUSPEND", "suspendClient"),
+        ("UNSUSPEND", "unsuspendClient"),
+        ("DEACTIVATE", "deactivateClient"),
+        ("REACTIVATE", "reactivateClient"),
+        ("ARCHIVE", "archiveClient"),
+        ("UNARCHIVE", "unarchiveClient"),
+        ("DISCARD", "discardClient"),
+        ("RESTORE", "restoreClient"),
+        ("DECOMMISSION", "decommissionClient"),
+        ("CANCEL_DECOMMISSION", "cancelScheduledDecommission"),
+        ("DISCONNECT", "disconnectClient"),
+        ("DELETE", "deleteClient"),
+        ("REVOKE_PORTAL_ACCESS", "revokePortalAccess"),
+        ("RESTORE_PORTAL_ACCESS", "restorePortalAccess"),
+    ]
+}

@@ -1,0 +1,18 @@
+//! Integration tests: each starts the real server on a fresh database and speaks
+//! GraphQL over HTTP to it.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod auth;
+mod available_actions;
+mod cli;
+mod concurrency;
+mod dev_mode;
+mod helpers;
+mod http_rules;
+mod lifecycle;
+mod limits;
+mod pagination;
+mod scheduler;
+mod schema;
+mod staff;
+mod statements;

@@ -1,0 +1,42 @@
+use serde_json::json;
+
+use crate::helpers::{spawn_app, TestApp};
+
+const RICH: &str = "query($n: Int) {
+  clients(first: $n, orderBy: {field: CREATED_AT, direction: ASC}) {
+    nodes {
+      id name status
+      availableActions { action allowed code reason }
+      latestEvent { action at actor { id name } }
+      history(first: 3) { nodes { action actor { name } client { id } } }
+    }
+  }
+}";
+
+async fn statements_for(app: &TestApp, n: usize) -> u64 {
+    let before = app.stats.statements();
+    let r = app.gql(&app.admin, RICH, json!({"n": n})).await;
+    let nodes = r.data()["clients"]["nodes"].as_array().unwrap().len();
+    assert_eq!(nodes, n);
+    app.stats.statements() - before
+}
+
+/// A page of clients with their latest events, history and actors costs a fixed handful
+/// of statements, whatever its size: no N+1.
+#[tokio::test]
+async fn a_rich_client_page_costs_the_same_statements_for_10_and_100_clients() {
+    let app = spawn_app().await;
+    for i in 0..100 {
+        let id = app.create_client(&format!("Client {i:03}")).await;
+        if i % 3 == 0 {
+            app.act(&app.manager, "activateClient", &id, json!({}))
+                .await
+                .data();
+        }
+    }
+    let ten = statements_for(&app, 10).await;
+    let hundred = statements_for(&app, 100).await;
+    assert_eq!(ten, hundred, "statement count grows with the page size");
+    // Auth user, page, newest events (two window sizes), actors.
+    assert_eq!(hundred, 5, "statements for one page");
+}
