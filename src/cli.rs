@@ -43,9 +43,10 @@ pub struct GlobalOpts {
         long,
         env = "CLIENTELE_JWT_SECRET",
         hide_env_values = true,
-        global = true
+        global = true,
+        value_parser = parse_secret
     )]
-    pub jwt_secret: Option<String>,
+    pub jwt_secret: Option<Secret>,
     /// How often due scheduled activations and decommissions are applied.
     #[arg(long, env = "CLIENTELE_SCHEDULER_INTERVAL", default_value = "5s", value_parser = parse_ttl, global = true)]
     pub scheduler_interval: Duration,
@@ -100,16 +101,17 @@ pub enum FirmCommand {
     },
 }
 
+/// Keeps the secret out of `Debug` output from the moment it is parsed.
+fn parse_secret(raw: &str) -> Result<Secret, String> {
+    Ok(Secret::new(raw))
+}
+
 impl GlobalOpts {
     pub fn config(&self) -> Config {
         Config {
             database_url: self.database_url.clone(),
             bind: self.bind.clone(),
-            jwt_secret: self
-                .jwt_secret
-                .as_deref()
-                .filter(|s| !s.is_empty())
-                .map(Secret::new),
+            jwt_secret: self.jwt_secret.clone().filter(|s| !s.expose().is_empty()),
             scheduler_interval: self.scheduler_interval,
             request_timeout: self.request_timeout,
             db_max_connections: self.db_max_connections,
@@ -181,23 +183,30 @@ async fn serve(config: Config) -> Result<(), StartupError> {
         .replace("0.0.0.0", "127.0.0.1");
     let base = format!("http://{host}:{}", app.port());
     tracing::info!(address = %base, "listening");
-    println!("Clientele is serving GraphQL at {base}/graphql");
-    println!("GraphiQL: {base}/graphiql");
+    let mut banner =
+        format!("Clientele is serving GraphQL at {base}/graphql\nGraphiQL: {base}/graphiql\n");
     if dev {
-        println!();
-        println!("Development mode (CLIENTELE_JWT_SECRET is not set). Paste one of these into");
-        println!("GraphiQL's Headers tab:");
+        banner.push_str(
+            "\nDevelopment mode (CLIENTELE_JWT_SECRET is not set). Paste one of these into\n\
+             GraphiQL's Headers tab:\n",
+        );
         for login in app.demo_logins() {
-            println!();
-            println!(
-                "  {} — {} <{}>",
+            banner.push_str(&format!(
+                "\n  {} — {} <{}>\n  {{\"Authorization\": \"Bearer {}\"}}\n",
                 role_name(login.role),
                 login.name,
-                login.email
-            );
-            println!("  {{\"Authorization\": \"Bearer {}\"}}", login.token);
+                login.email,
+                login.token
+            ));
         }
-        println!();
+        banner.push('\n');
+    }
+    // A closed stdout (a supervisor that stopped reading) must not stop the server.
+    {
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(banner.as_bytes());
+        let _ = out.flush();
     }
     app.run_until_stopped(startup::shutdown_signal()).await?;
     Ok(())

@@ -95,7 +95,9 @@ pub async fn create(svc: &Services, actor: &Actor, input: NewClient) -> AppResul
         .exec_without_returning(&txn)
         .await;
     if let Err(err) = inserted {
-        return Err(email_clash(&txn, firm_id, model.email.as_deref(), err).await);
+        // PostgreSQL aborts the transaction on the violation: read the holder outside it.
+        txn.rollback().await?;
+        return Err(email_clash(&svc.db, firm_id, model.email.as_deref(), err).await);
     }
     audit::record(
         &txn,
@@ -183,7 +185,10 @@ pub async fn update(
                 actual: current.version + 1,
             })
         }
-        Err(err) => return Err(email_clash(&txn, firm_id, next.email.as_deref(), err).await),
+        Err(err) => {
+            txn.rollback().await?;
+            return Err(email_clash(&svc.db, firm_id, next.email.as_deref(), err).await);
+        }
     }
     audit::record(
         &txn,

@@ -83,6 +83,7 @@ async fn migrate_firm_create_token_and_serve_work_together() {
         .find(|w| w.starts_with("http://"))
         .expect("address printed")
         .to_string();
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
     let http = reqwest::Client::new();
     for t in [&firm_token, &token] {
         let body: Value = http

@@ -161,6 +161,8 @@ async fn several_server_processes_apply_each_due_item_exactly_once() {
             .unwrap()
             .unwrap_or_default();
         assert!(first.contains("/graphql"), "{first}");
+        // Keep draining its output so the child never writes into a closed pipe.
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
         children.push(child);
     }
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
