@@ -53,6 +53,13 @@ pub struct GlobalOpts {
     /// How long one HTTP request may run before it is answered with an error.
     #[arg(long, env = "CLIENTELE_REQUEST_TIMEOUT", default_value = "30s", value_parser = parse_ttl, global = true)]
     pub request_timeout: Duration,
+    /// Where notifications are delivered, e.g. `smtp://user:pass@mail.example.com:587?tls=required`;
+    /// unset: they are logged and marked sent.
+    #[arg(long, env = "CLIENTELE_SMTP_URL", hide_env_values = true, global = true, value_parser = parse_secret)]
+    pub smtp_url: Option<Secret>,
+    /// The sender of notifications.
+    #[arg(long, env = "CLIENTELE_SMTP_FROM", default_value = crate::config::DEFAULT_SMTP_FROM, global = true)]
+    pub smtp_from: String,
     /// Maximum database connections in the pool.
     #[arg(
         long,
@@ -115,6 +122,8 @@ impl GlobalOpts {
             scheduler_interval: self.scheduler_interval,
             request_timeout: self.request_timeout,
             db_max_connections: self.db_max_connections,
+            smtp_url: self.smtp_url.clone(),
+            smtp_from: self.smtp_from.clone(),
             test_routes: false,
         }
     }

@@ -21,6 +21,9 @@ impl fmt::Debug for Secret {
     }
 }
 
+/// The default sender of notifications.
+pub const DEFAULT_SMTP_FROM: &str = "Clientele <no-reply@clientele.invalid>";
+
 /// Everything the server needs to start.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -36,6 +39,10 @@ pub struct Config {
     pub request_timeout: Duration,
     /// Maximum database connections in the pool.
     pub db_max_connections: u32,
+    /// Where notifications are delivered (`smtp://…`); `None` logs them and marks them sent.
+    pub smtp_url: Option<Secret>,
+    /// The sender of notifications.
+    pub smtp_from: String,
     /// Extra routes used by the test suite to prove panic and timeout handling.
     pub test_routes: bool,
 }
@@ -50,6 +57,8 @@ impl Config {
             scheduler_interval: Duration::from_secs(5),
             request_timeout: Duration::from_secs(30),
             db_max_connections: 10,
+            smtp_url: None,
+            smtp_from: DEFAULT_SMTP_FROM.into(),
             test_routes: false,
         }
     }

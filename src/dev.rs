@@ -255,7 +255,7 @@ pub async fn seed_if_empty(svc: &Services) -> AppResult<bool> {
             Story::Suspended => &[(A::Activate, None), (A::Suspend, Some(R::NonPayment))],
             Story::Inactive => &[(A::Activate, None), (A::Deactivate, Some(R::Seasonal))],
             Story::Archived => &[(A::Activate, None), (A::Archive, Some(R::ServiceEnded))],
-            Story::Discarded => &[(A::Discard, Some(R::Duplicate))],
+            Story::Discarded => &[(A::Activate, None), (A::Discard, Some(R::Duplicate))],
             Story::Decommissioned => &[
                 (A::Activate, None),
                 (A::Decommission, Some(R::MovedToAnotherFirm)),

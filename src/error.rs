@@ -87,6 +87,9 @@ pub enum AppError {
         allowed: Vec<ClientStatus>,
         detail: Option<String>,
     },
+    /// A contact or workflow is not in a state that allows the change.
+    #[error("{0}")]
+    State(String),
     #[error("The client was changed by someone else: it is at version {actual}, not {expected}. Reload it and try again.")]
     VersionConflict { expected: i32, actual: i32 },
     #[error("The e-mail address {email} is already in use by a {kind}. Permanently delete that {kind} to free the address, or use another one.", kind = .holder.kind.to_lowercase())]
@@ -158,7 +161,7 @@ impl AppError {
             AppError::Forbidden(_) => ErrorCode::Forbidden,
             AppError::NotFound(_) => ErrorCode::NotFound,
             AppError::BadInput { .. } => ErrorCode::BadUserInput,
-            AppError::InvalidTransition { .. } => ErrorCode::InvalidTransition,
+            AppError::InvalidTransition { .. } | AppError::State(_) => ErrorCode::InvalidTransition,
             AppError::VersionConflict { .. } => ErrorCode::VersionConflict,
             AppError::EmailInUse { .. } => ErrorCode::EmailInUse,
             AppError::ConfirmationMismatch => ErrorCode::ConfirmationMismatch,

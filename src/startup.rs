@@ -11,6 +11,7 @@ use crate::db::{self, DbStats};
 use crate::dev;
 use crate::graphql::build_schema;
 use crate::http::{self, AppState};
+use crate::service::outbox::{self, Mailer};
 use crate::service::{scheduler, Clock, Services};
 
 /// Any start-up failure, with a message for the operator.
@@ -24,6 +25,7 @@ pub struct Application {
     stats: Arc<DbStats>,
     tokens: Arc<Tokens>,
     config: Config,
+    mailer: Mailer,
     demo_logins: Vec<dev::DemoLogin>,
 }
 
@@ -65,6 +67,10 @@ impl Application {
     pub async fn build_with_clock(config: Config, clock: Clock) -> Result<Self, StartupError> {
         let (mut services, stats) = connect_and_migrate(&config).await?;
         services.clock = clock;
+        let mailer = Mailer::from_config(
+            config.smtp_url.as_ref().map(|s| s.expose()),
+            &config.smtp_from,
+        )?;
         let secret = signing_secret(&config)?;
         let tokens = Arc::new(Tokens::new(&secret));
         let demo_logins = if config.development_mode() {
@@ -90,6 +96,7 @@ impl Application {
             stats,
             tokens,
             config,
+            mailer,
             demo_logins,
         })
     }
@@ -111,6 +118,11 @@ impl Application {
         self.tokens.clone()
     }
 
+    /// Where this server delivers notifications.
+    pub fn mailer(&self) -> Mailer {
+        self.mailer.clone()
+    }
+
     /// In development mode: the demo users with ready-made tokens.
     pub fn demo_logins(&self) -> &[dev::DemoLogin] {
         &self.demo_logins
@@ -126,6 +138,12 @@ impl Application {
         let scheduler = tokio::spawn(scheduler::run(
             self.services.clone(),
             self.config.scheduler_interval,
+            stop_rx.clone(),
+        ));
+        let mail_worker = tokio::spawn(outbox::run(
+            self.services.clone(),
+            self.mailer.clone(),
+            self.config.scheduler_interval,
             stop_rx,
         ));
         let result = axum::serve(self.listener, self.router)
@@ -135,6 +153,7 @@ impl Application {
             })
             .await;
         let _ = scheduler.await;
+        let _ = mail_worker.await;
         result
     }
 }

@@ -20,6 +20,8 @@ pub struct Model {
     pub activation_scheduled_at: Option<DateTimeUtc>,
     pub decommission_scheduled_at: Option<DateTimeUtc>,
     pub status_before_archive: Option<ClientStatus>,
+    /// The contact who took the account over when the client was disconnected.
+    pub account_owner_contact_id: Option<Uuid>,
     /// Bumped by every change; compared with `expectedVersion`.
     pub version: i32,
     pub created_at: DateTimeUtc,

@@ -7,7 +7,7 @@ use async_graphql::ErrorExtensions;
 use entity::{client, lifecycle_event, user};
 use uuid::Uuid;
 
-use crate::service::{audit, clients, users, Services};
+use crate::service::{audit, clients, lifecycle, users, Services};
 
 /// Staff users by id (event actors).
 pub struct UserLoader(pub Services);
@@ -72,6 +72,7 @@ pub struct Loaders {
     pub users: DataLoader<UserLoader, HashMapCache>,
     pub clients: DataLoader<ClientLoader, HashMapCache>,
     pub newest_events: DataLoader<NewestEventsLoader, HashMapCache>,
+    pub facts: DataLoader<FactsLoader, HashMapCache>,
 }
 
 impl Loaders {
@@ -89,6 +90,11 @@ impl Loaders {
             ),
             newest_events: DataLoader::with_cache(
                 NewestEventsLoader(services.clone()),
+                tokio::spawn,
+                HashMapCache::default(),
+            ),
+            facts: DataLoader::with_cache(
+                FactsLoader(services.clone()),
                 tokio::spawn,
                 HashMapCache::default(),
             ),
@@ -120,6 +126,7 @@ fn first_page_limit(field: &async_graphql::SelectionField<'_>) -> Option<u64> {
 struct Wanted {
     event_limits: std::collections::BTreeSet<u64>,
     actors: bool,
+    facts: bool,
 }
 
 fn wants_actor<'a>(events: impl Iterator<Item = async_graphql::SelectionField<'a>>) -> bool {
@@ -129,6 +136,7 @@ fn wants_actor<'a>(events: impl Iterator<Item = async_graphql::SelectionField<'a
 fn scan_client(field: async_graphql::SelectionField<'_>, wanted: &mut Wanted) {
     for f in field.selection_set() {
         match f.name() {
+            "availableActions" | "currentSubscription" => wanted.facts = true,
             "latestEvent" => {
                 wanted.event_limits.insert(1);
                 wanted.actors |= wants_actor(f.selection_set());
@@ -178,10 +186,16 @@ pub async fn prefetch_for_clients(
             scan_client(node, &mut wanted);
         }
     }
-    if clients.is_empty() || wanted.event_limits.is_empty() {
+    if clients.is_empty() {
         return Ok(());
     }
     let ids: Vec<Uuid> = clients.iter().map(|c| c.id).collect();
+    if wanted.facts {
+        let facts = lifecycle::load_facts(&services.db, &ids)
+            .await
+            .map_err(|e| e.extend())?;
+        loaders.facts.feed_many(facts).await;
+    }
     let mut actor_ids = std::collections::BTreeSet::new();
     for limit in wanted.event_limits {
         let mut rows = audit::newest_events(services, &ids, limit + 1)
@@ -206,4 +220,19 @@ pub async fn prefetch_for_clients(
             .await;
     }
     Ok(())
+}
+
+/// What the lifecycle rules need per client (ACTIVE contacts and workflows,
+/// subscriptions), for `availableActions` and `currentSubscription`.
+pub struct FactsLoader(pub Services);
+
+impl Loader<Uuid> for FactsLoader {
+    type Value = lifecycle::Facts;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        lifecycle::load_facts(&self.0.db, keys)
+            .await
+            .map_err(|e| e.extend())
+    }
 }

@@ -30,6 +30,8 @@ pub struct QueryRoot(query::ClientQuery, query::StaffQuery);
 pub struct MutationRoot(
     mutation::ClientMutation,
     mutation::LifecycleMutation,
+    mutation::ContactMutation,
+    mutation::WorkMutation,
     mutation::StaffMutation,
 );
 

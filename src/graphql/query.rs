@@ -26,6 +26,8 @@ pub struct ClientFilterInput {
     pub decommission_scheduled: Option<bool>,
     /// Only clients with (true) or without (false) portal access.
     pub portal_access: Option<bool>,
+    /// Only clients the viewer is an ACTIVE stakeholder of (true).
+    pub assigned_to_me: Option<bool>,
 }
 
 /// Fields the client list can be sorted by.
@@ -104,6 +106,11 @@ impl ClientQuery {
             search: SearchText::parse(f.search.as_deref()).gql()?,
             decommission_scheduled: f.decommission_scheduled,
             portal_access: f.portal_access,
+            assigned_to: f
+                .assigned_to_me
+                .unwrap_or(false)
+                .then(|| actor.user_id())
+                .flatten(),
         };
         let order = order_by.map_or_else(SortOrder::default, |o| SortOrder {
             field: match o.field {

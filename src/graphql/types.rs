@@ -8,7 +8,8 @@ use super::context::ContextExt;
 use super::loaders::Loaders;
 use crate::error::{ErrorCode, ResultExt};
 use crate::service::pagination::{Page, PageArgs};
-use crate::service::{audit, firms, lifecycle};
+use crate::service::{audit, billing, contacts, firms, lifecycle, outbox, stakeholders, workflows};
+use entity::{contact, notification, stakeholder, subscription, workflow};
 
 /// Where a client stands in its lifecycle.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -306,20 +307,106 @@ impl Client {
         let svc = ctx.services()?;
         let actor = ctx.actor()?;
         let role = actor.role().unwrap_or(entity::Role::Viewer);
-        Ok(lifecycle::available_actions(&self.0, role, svc.clock.now())
+        let facts = ctx
+            .data::<Loaders>()?
+            .facts
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(
+            lifecycle::available_actions(&self.0, &facts, role, svc.clock.now())
+                .into_iter()
+                .map(|(action, res)| {
+                    let (code, reason) = match res {
+                        Ok(()) => (None, None),
+                        Err(e) => (Some(e.code()), Some(e.public_message())),
+                    };
+                    AvailableAction {
+                        action: action.into(),
+                        allowed: code.is_none(),
+                        code,
+                        reason,
+                    }
+                })
+                .collect(),
+        )
+    }
+
+    /// The contact who took the account over, once DISCONNECTED.
+    async fn account_owner(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Contact>> {
+        let Some(id) = self.0.account_owner_contact_id else {
+            return Ok(None);
+        };
+        let svc = ctx.services()?;
+        Ok(contacts::by_id(svc, id).await.gql()?.map(Contact))
+    }
+
+    /// The client's contacts (people on its side), by name.
+    async fn contacts(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Contact>> {
+        let svc = ctx.services()?;
+        Ok(contacts::of_client(svc, self.0.id)
+            .await
+            .gql()?
             .into_iter()
-            .map(|(action, res)| {
-                let (code, reason) = match res {
-                    Ok(()) => (None, None),
-                    Err(e) => (Some(e.code()), Some(e.public_message())),
-                };
-                AvailableAction {
-                    action: action.into(),
-                    allowed: code.is_none(),
-                    code,
-                    reason,
-                }
-            })
+            .map(Contact)
+            .collect())
+    }
+
+    /// Staff users assigned to the client, ACTIVE and ARCHIVED.
+    async fn stakeholders(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Stakeholder>> {
+        let svc = ctx.services()?;
+        Ok(stakeholders::of_client(svc, self.0.id)
+            .await
+            .gql()?
+            .into_iter()
+            .map(Stakeholder)
+            .collect())
+    }
+
+    /// The client's workflows, newest first.
+    async fn workflows(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Workflow>> {
+        let svc = ctx.services()?;
+        Ok(workflows::of_client(svc, self.0.id)
+            .await
+            .gql()?
+            .into_iter()
+            .map(Workflow)
+            .collect())
+    }
+
+    /// Every subscription period of the client, newest first.
+    async fn subscriptions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Subscription>> {
+        let facts = ctx.data::<Loaders>()?.facts.load_one(self.0.id).await?;
+        Ok(facts
+            .unwrap_or_default()
+            .subscriptions
+            .into_iter()
+            .map(Subscription)
+            .collect())
+    }
+
+    /// The running subscription (not ended, period not over), if any.
+    async fn current_subscription(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<Subscription>> {
+        let svc = ctx.services()?;
+        let facts = ctx.data::<Loaders>()?.facts.load_one(self.0.id).await?;
+        let facts = facts.unwrap_or_default();
+        Ok(billing::current(&facts.subscriptions, svc.clock.now())
+            .cloned()
+            .map(Subscription))
+    }
+
+    /// E-mails written for this client, newest first (ADMIN).
+    #[graphql(guard = "super::guards::RoleGuard(entity::Role::Admin)")]
+    async fn notifications(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Notification>> {
+        let svc = ctx.services()?;
+        Ok(outbox::of_client(svc, self.0.id)
+            .await
+            .gql()?
+            .into_iter()
+            .map(Notification)
             .collect())
     }
 
@@ -581,5 +668,258 @@ impl LifecycleEventConnection {
             page_info,
             scope,
         }
+    }
+}
+
+/// A contact's status.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::ContactStatus")]
+pub enum ContactStatus {
+    /// Uses the portal and can be assigned work.
+    Active,
+    /// Keeps its history; no portal access, no new work; can be deleted.
+    Inactive,
+}
+
+/// A stakeholder link's status.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::StakeholderStatus")]
+pub enum StakeholderStatus {
+    /// The user is assigned to the client.
+    Active,
+    /// The link was archived; the client is untouched.
+    Archived,
+}
+
+/// The kind of work.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::WorkflowKind")]
+pub enum WorkflowKind {
+    /// A customer due diligence check.
+    Cdd,
+    /// A plan.
+    Plan,
+    /// A project.
+    Project,
+}
+
+/// Where a workflow stands.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::WorkflowStatus")]
+pub enum WorkflowStatus {
+    /// In progress; blocks discarding the client.
+    Active,
+    /// Done.
+    Completed,
+    /// Stopped (by hand, or because the client was decommissioned).
+    Cancelled,
+    /// Put away because the client was archived.
+    Archived,
+}
+
+/// Whether a subscription period is charged.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::Charge")]
+pub enum Charge {
+    /// A new twelve-month period, invoiced.
+    Invoiced,
+    /// The rest of a period already paid for, at no charge.
+    None,
+}
+
+/// Delivery state of a notification.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::NotificationStatus")]
+pub enum NotificationStatus {
+    /// Waiting to be delivered (or retried).
+    Pending,
+    /// Delivered.
+    Sent,
+    /// Gave up after the last retry.
+    Failed,
+}
+
+/// A person on the client's side, who may use the client portal.
+pub struct Contact(pub contact::Model);
+
+/// A person on the client's side, who may use the client portal.
+#[Object]
+impl Contact {
+    /// The contact's id.
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    /// The client the contact belongs to.
+    async fn client_id(&self) -> ID {
+        ID(self.0.client_id.to_string())
+    }
+    /// Display name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// E-mail address (lower-case), unique among the firm's contacts and staff.
+    async fn email(&self) -> &str {
+        &self.0.email
+    }
+    /// ACTIVE or INACTIVE.
+    async fn status(&self) -> ContactStatus {
+        self.0.status.into()
+    }
+    /// Whether the contact may use the client portal.
+    async fn portal_access(&self) -> bool {
+        self.0.portal_access
+    }
+    /// When the contact was added.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+/// A staff user assigned to a client.
+pub struct Stakeholder(pub stakeholder::Model);
+
+/// A staff user assigned to a client.
+#[Object]
+impl Stakeholder {
+    /// The link's id.
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    /// The client.
+    async fn client_id(&self) -> ID {
+        ID(self.0.client_id.to_string())
+    }
+    /// The assigned staff user.
+    async fn user(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
+        let loaders = ctx.data::<Loaders>()?;
+        Ok(loaders.users.load_one(self.0.user_id).await?.map(User))
+    }
+    /// ACTIVE or ARCHIVED.
+    async fn status(&self) -> StakeholderStatus {
+        self.0.status.into()
+    }
+    /// When the user was (last) assigned.
+    async fn assigned_at(&self) -> DateTime<Utc> {
+        self.0.assigned_at
+    }
+    /// When the link was archived.
+    async fn archived_at(&self) -> Option<DateTime<Utc>> {
+        self.0.archived_at
+    }
+}
+
+/// Work in progress for a client.
+pub struct Workflow(pub workflow::Model);
+
+/// Work in progress for a client.
+#[Object]
+impl Workflow {
+    /// The workflow's id.
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    /// The client.
+    async fn client_id(&self) -> ID {
+        ID(self.0.client_id.to_string())
+    }
+    /// What the work is called.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// CDD, PLAN or PROJECT.
+    async fn kind(&self) -> WorkflowKind {
+        self.0.kind.into()
+    }
+    /// Where it stands.
+    async fn status(&self) -> WorkflowStatus {
+        self.0.status.into()
+    }
+    /// The contact doing the work, if assigned.
+    async fn assignee(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Contact>> {
+        let Some(id) = self.0.assignee_contact_id else {
+            return Ok(None);
+        };
+        let svc = ctx.services()?;
+        Ok(contacts::by_id(svc, id).await.gql()?.map(Contact))
+    }
+    /// When it started.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// When it last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+
+/// A period of service for a client.
+pub struct Subscription(pub subscription::Model);
+
+/// A period of service for a client.
+#[Object]
+impl Subscription {
+    /// The subscription's id.
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    /// The plan (STANDARD).
+    async fn plan(&self) -> &str {
+        &self.0.plan
+    }
+    /// When the period started.
+    async fn period_start(&self) -> DateTime<Utc> {
+        self.0.period_start
+    }
+    /// When the paid period ends (twelve months after an INVOICED start).
+    async fn period_end(&self) -> DateTime<Utc> {
+        self.0.period_end
+    }
+    /// INVOICED or NONE.
+    async fn charge(&self) -> Charge {
+        self.0.charge.into()
+    }
+    /// When the subscription stopped early (the client left service), if it did.
+    async fn ended_at(&self) -> Option<DateTime<Utc>> {
+        self.0.ended_at
+    }
+}
+
+/// An e-mail in the outbox.
+pub struct Notification(pub notification::Model);
+
+/// An e-mail in the outbox.
+#[Object]
+impl Notification {
+    /// The notification's id (also in its Message-ID).
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    /// What it is about, e.g. CLIENT_DEACTIVATED.
+    async fn kind(&self) -> &str {
+        &self.0.kind
+    }
+    /// The address it goes to.
+    async fn recipient(&self) -> &str {
+        &self.0.recipient
+    }
+    /// The subject line.
+    async fn subject(&self) -> &str {
+        &self.0.subject
+    }
+    /// Delivery state.
+    async fn status(&self) -> NotificationStatus {
+        self.0.status.into()
+    }
+    /// Delivery attempts so far.
+    async fn attempts(&self) -> i32 {
+        self.0.attempts
+    }
+    /// When it was written.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// When it was delivered.
+    async fn sent_at(&self) -> Option<DateTime<Utc>> {
+        self.0.sent_at
     }
 }

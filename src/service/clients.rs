@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::audit::{self, EventDraft};
 use super::pagination::{fetch_page, Keyset, Page, PageArgs, SortValue};
-use super::{Actor, Services};
+use super::{emails, Actor, Services};
 use crate::db;
 use crate::domain::{Email, Name, SearchText};
 use crate::error::{AppError, AppResult, EmailHolder};
@@ -65,6 +65,7 @@ pub async fn create(svc: &Services, actor: &Actor, input: NewClient) -> AppResul
         activation_scheduled_at: input.activate_at,
         decommission_scheduled_at: None,
         status_before_archive: None,
+        account_owner_contact_id: None,
         version: 1,
         created_at: now,
         updated_at: now,
@@ -86,6 +87,7 @@ pub async fn create(svc: &Services, actor: &Actor, input: NewClient) -> AppResul
         activation_scheduled_at: Set(model.activation_scheduled_at),
         decommission_scheduled_at: Set(None),
         status_before_archive: Set(None),
+        account_owner_contact_id: Set(None),
         version: Set(model.version),
         created_at: Set(now),
         updated_at: Set(now),
@@ -217,24 +219,10 @@ async fn ensure_email_free<C: ConnectionTrait>(
     email: &str,
     except: Option<Uuid>,
 ) -> AppResult<()> {
-    use client::Column as Col;
-    let mut q = client::Entity::find()
-        .filter(Col::FirmId.eq(firm_id))
-        .filter(Col::Email.eq(email));
-    if let Some(id) = except {
-        q = q.filter(Col::Id.ne(id));
+    match emails::client_holder(conn, firm_id, email, except).await? {
+        Some(holder) => Err(emails::in_use(email, holder)),
+        None => Ok(()),
     }
-    if let Some(holder) = q.one(conn).await? {
-        return Err(AppError::EmailInUse {
-            email: email.to_string(),
-            holder: EmailHolder {
-                kind: "CLIENT",
-                id: Some(holder.id),
-                status: Some(holder.status.as_str().to_string()),
-            },
-        });
-    }
-    Ok(())
 }
 
 /// Maps a unique-index violation on the e-mail (a concurrent create won) to
@@ -284,6 +272,8 @@ pub struct ClientFilter {
     pub search: Option<SearchText>,
     pub decommission_scheduled: Option<bool>,
     pub portal_access: Option<bool>,
+    /// Only clients this staff user is an ACTIVE stakeholder of.
+    pub assigned_to: Option<Uuid>,
 }
 
 /// The sortable fields of the client list.
@@ -363,6 +353,16 @@ fn filter_condition(firm_id: Uuid, filter: &ClientFilter) -> Condition {
     }
     if let Some(portal) = filter.portal_access {
         cond = cond.add(C::PortalAccess.eq(portal));
+    }
+    if let Some(user_id) = filter.assigned_to {
+        use entity::stakeholder::{self, Column as S};
+        let mine = sea_orm::sea_query::Query::select()
+            .column(S::ClientId)
+            .from(stakeholder::Entity)
+            .and_where(S::UserId.eq(user_id))
+            .and_where(S::Status.eq(entity::StakeholderStatus::Active))
+            .to_owned();
+        cond = cond.add(C::Id.in_subquery(mine));
     }
     cond
 }

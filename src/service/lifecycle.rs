@@ -5,16 +5,22 @@
 use chrono::{DateTime, Utc};
 use entity::{client, Billing, ClientStatus, LifecycleAction, LifecycleReason, Role};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect,
+};
 use serde_json::json;
 use uuid::Uuid;
 
 use super::audit::{self, EventDraft};
-use super::{role_name, Actor, Services};
+use super::billing::{self, Start};
+use super::outbox::{self, Draft};
+use super::{contacts, emails, role_name, workflows, Actor, Services};
 use crate::db;
 use crate::domain::{ConfirmName, Feedback};
 use crate::error::{AppError, AppResult};
 use entity::lifecycle_event;
+use entity::{contact, subscription, WorkflowStatus};
+use std::collections::HashMap;
 
 use ClientStatus::*;
 
@@ -239,6 +245,64 @@ pub struct Changes {
     pub activation_scheduled_at: Option<Option<DateTime<Utc>>>,
     pub decommission_scheduled_at: Option<Option<DateTime<Utc>>>,
     pub status_before_archive: Option<Option<ClientStatus>>,
+    pub account_owner_contact_id: Option<Option<Uuid>>,
+}
+
+/// What the action does besides the client row.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Effects {
+    /// The client is removed entirely (discarded in its loading phase).
+    pub purged: bool,
+    /// ACTIVATE and REACTIVATE: what the billing rule does.
+    pub subscription_start: Option<Start>,
+    /// The running subscription that ends.
+    pub subscription_ends: Option<subscription::Model>,
+    /// ACTIVE workflows that become ARCHIVED.
+    pub workflows_archived: Vec<Uuid>,
+    /// ACTIVE workflows that become CANCELLED.
+    pub workflows_cancelled: Vec<Uuid>,
+}
+
+/// What the rules need to know about a client besides its row.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Facts {
+    pub active_contacts: Vec<Uuid>,
+    pub active_workflows: Vec<Uuid>,
+    /// Newest first.
+    pub subscriptions: Vec<subscription::Model>,
+}
+
+impl Facts {
+    pub fn has_invoiced(&self) -> bool {
+        self.subscriptions
+            .iter()
+            .any(|s| s.charge == entity::Charge::Invoiced)
+    }
+}
+
+/// The facts of several clients, in three statements.
+pub async fn load_facts<C: ConnectionTrait>(
+    conn: &C,
+    client_ids: &[Uuid],
+) -> AppResult<HashMap<Uuid, Facts>> {
+    let mut out: HashMap<Uuid, Facts> = client_ids
+        .iter()
+        .map(|id| (*id, Facts::default()))
+        .collect();
+    if client_ids.is_empty() {
+        return Ok(out);
+    }
+    let (contacts, workflows) = contacts::active_ids(conn, client_ids).await?;
+    for (client_id, id) in contacts {
+        out.entry(client_id).or_default().active_contacts.push(id);
+    }
+    for (client_id, id) in workflows {
+        out.entry(client_id).or_default().active_workflows.push(id);
+    }
+    for s in billing::of_clients(conn, client_ids).await? {
+        out.entry(s.client_id).or_default().subscriptions.push(s);
+    }
+    Ok(out)
 }
 
 /// What an allowed action will do.
@@ -249,6 +313,7 @@ pub struct Plan {
     /// `None` when the row is removed.
     pub to: Option<ClientStatus>,
     pub changes: Changes,
+    pub effects: Effects,
     /// Extra facts stored on the event.
     pub details: Option<serde_json::Value>,
 }
@@ -279,6 +344,9 @@ impl Plan {
         if let Some(v) = ch.status_before_archive {
             c.status_before_archive = v;
         }
+        if let Some(v) = ch.account_owner_contact_id {
+            c.account_owner_contact_id = v;
+        }
         c.version += 1;
         c.updated_at = now;
         c
@@ -290,6 +358,7 @@ impl Plan {
 pub fn check(
     action: LifecycleAction,
     client: &client::Model,
+    facts: &Facts,
     actor_role: Option<Role>,
     args: Option<&ActionArgs>,
     now: DateTime<Utc>,
@@ -338,6 +407,7 @@ pub fn check(
         Removed => None,
     };
     let mut changes = Changes::default();
+    let mut effects = Effects::default();
     let mut details = None;
     let scheduler = actor_role.is_none();
 
@@ -346,6 +416,12 @@ pub fn check(
             if scheduler && client.activation_scheduled_at.is_none_or(|at| at > now) {
                 return Err(refuse(Some("no activation is due for this client.")));
             }
+            effects.subscription_start =
+                Some(billing::on_activation(facts.subscriptions.first(), now));
+        }
+        A::Reactivate => {
+            effects.subscription_start =
+                Some(billing::on_activation(facts.subscriptions.first(), now));
         }
         A::ScheduleActivation => {
             if let Some(args) = args {
@@ -371,7 +447,10 @@ pub fn check(
                 details = Some(json!({ "notifyClient": args.notify_client }));
             }
         }
-        A::Archive => changes.status_before_archive = Some(Some(client.status)),
+        A::Archive => {
+            changes.status_before_archive = Some(Some(client.status));
+            effects.workflows_archived = facts.active_workflows.clone();
+        }
         A::Unarchive => changes.status_before_archive = Some(None),
         A::Decommission => {
             let scheduled_for = args.and_then(|a| a.effective_at).filter(|at| *at > now);
@@ -384,6 +463,7 @@ pub fn check(
                 details = Some(json!({ "effectiveAt": at }));
             } else {
                 changes.portal_access = Some(false);
+                effects.workflows_cancelled = facts.active_workflows.clone();
             }
         }
         A::CancelDecommission => {
@@ -391,13 +471,29 @@ pub fn check(
             details = Some(json!({ "effectiveAt": client.decommission_scheduled_at }));
         }
         A::Disconnect => {
-            // Contacts arrive with the next part of the product: until then no client has
-            // an ACTIVE contact who could take the account over.
-            return Err(AppError::AccountOwnerRequired(
-                "Disconnecting hands the account to an ACTIVE contact of the client, and this \
-                 client has none. Delete the client instead."
-                    .into(),
-            ));
+            if facts.active_contacts.is_empty() {
+                return Err(AppError::AccountOwnerRequired(
+                    "Disconnecting hands the account to an ACTIVE contact of the client, and \
+                     this client has none. Delete the client instead."
+                        .into(),
+                ));
+            }
+            if let Some(args) = args {
+                let owner = args.account_owner_contact_id.ok_or_else(|| {
+                    AppError::AccountOwnerRequired(
+                        "Choose the ACTIVE contact who takes the account over \
+                         (accountOwnerContactId)."
+                            .into(),
+                    )
+                })?;
+                if !facts.active_contacts.contains(&owner) {
+                    return Err(AppError::AccountOwnerRequired(
+                        "The account owner must be an ACTIVE contact of this client.".into(),
+                    ));
+                }
+                changes.account_owner_contact_id = Some(Some(owner));
+                details = Some(json!({ "accountOwnerContactId": owner }));
+            }
         }
         A::Delete => {
             if let Some(args) = args {
@@ -411,7 +507,19 @@ pub fn check(
         }
         A::RevokePortalAccess => changes.portal_access = Some(false),
         A::RestorePortalAccess => changes.portal_access = Some(true),
-        A::Suspend | A::Unsuspend | A::Reactivate | A::Discard | A::Restore => {}
+        A::Discard => {
+            if !facts.active_workflows.is_empty() {
+                return Err(AppError::ActiveWorkflows {
+                    workflow_ids: facts.active_workflows.clone(),
+                });
+            }
+            if billing::in_loading_phase(client.created_at, facts.has_invoiced(), now) {
+                effects.purged = true;
+                to = None;
+                details = Some(json!({ "purged": true }));
+            }
+        }
+        A::Suspend | A::Unsuspend | A::Restore => {}
         A::Create | A::Update => return Err(AppError::internal("not a lifecycle action")),
     }
 
@@ -434,6 +542,11 @@ pub fn check(
             changes.decommission_scheduled_at = Some(None);
         }
     }
+    // Leaving service ends the running subscription.
+    let in_service = matches!(client.status, Active | Suspended);
+    if in_service && matches!(to, Some(Inactive | Decommissioned | Disconnected)) {
+        effects.subscription_ends = billing::current(&facts.subscriptions, now).cloned();
+    }
     if scheduler {
         let mut d = details.take().unwrap_or_else(|| json!({}));
         d["scheduled"] = json!(true);
@@ -445,6 +558,7 @@ pub fn check(
         from: client.status,
         to,
         changes,
+        effects,
         details,
     })
 }
@@ -452,16 +566,15 @@ pub fn check(
 /// Whether each action of the table is allowed for this viewer on this client.
 pub fn available_actions(
     client: &client::Model,
+    facts: &Facts,
     role: Role,
     now: DateTime<Utc>,
 ) -> Vec<(LifecycleAction, Result<(), AppError>)> {
     TABLE
         .iter()
         .map(|r| {
-            (
-                r.action,
-                check(r.action, client, Some(role), None, now).map(|_| ()),
-            )
+            let res = check(r.action, client, facts, Some(role), None, now).map(|_| ());
+            (r.action, res)
         })
         .collect()
 }
@@ -538,50 +651,209 @@ async fn perform_in(
             }
         }
         let now = svc.clock.now();
-        let plan = check(action, &current, actor.role(), Some(&cmd.args), now)?;
-        if write(txn, &current, &plan, now).await? {
-            let after = plan.to.map(|_| plan.clone().apply_to(current.clone(), now));
-            if after.is_none() {
-                audit::erase_personal_data(txn, client_id).await?;
-            }
-            let event = audit::record(
-                txn,
-                EventDraft {
-                    firm_id,
-                    client_id,
-                    action,
-                    from_status: Some(plan.from),
-                    to_status: plan.to,
-                    actor_id: actor.user_id(),
-                    reason: cmd.reason,
-                    // Personal data does not outlive a deleted client.
-                    feedback: if after.is_some() {
-                        cmd.feedback.clone().map(Feedback::into_inner)
-                    } else {
-                        None
-                    },
-                    details: if after.is_some() {
-                        plan.details.clone()
-                    } else {
-                        None
-                    },
-                    at: now,
-                },
-            )
-            .await?;
-            return Ok(Outcome {
-                purged: false,
-                client: after,
-                event,
-            });
-        }
-        current = load(txn, firm_id, client_id)
+        let facts = load_facts(txn, &[client_id])
             .await?
-            .ok_or(AppError::NotFound("client"))?;
+            .remove(&client_id)
+            .unwrap_or_default();
+        let plan = check(action, &current, &facts, actor.role(), Some(&cmd.args), now)?;
+        let removed = plan.to.is_none();
+        // Addresses held by the client's contacts are freed with them.
+        let contact_ids: Vec<Uuid> = if removed {
+            contact::Entity::find()
+                .select_only()
+                .column(contact::Column::Id)
+                .filter(contact::Column::ClientId.eq(client_id))
+                .into_tuple()
+                .all(txn)
+                .await?
+        } else {
+            Vec::new()
+        };
+        let owner = match plan.changes.account_owner_contact_id {
+            Some(Some(id)) => contact::Entity::find_by_id(id).one(txn).await?,
+            _ => None,
+        };
+        if !write(txn, &current, &plan, now).await? {
+            current = load(txn, firm_id, client_id)
+                .await?
+                .ok_or(AppError::NotFound("client"))?;
+            continue;
+        }
+        let after = (!removed).then(|| plan.clone().apply_to(current.clone(), now));
+        if removed {
+            emails::release(txn, &contact_ids).await?;
+            audit::erase_personal_data(txn, client_id).await?;
+        }
+        let fx = &plan.effects;
+        if let Some(start) = &fx.subscription_start {
+            billing::start(txn, firm_id, client_id, start, now).await?;
+        }
+        if fx.subscription_ends.is_some() {
+            billing::end_current(txn, client_id, now).await?;
+        }
+        workflows::move_active(txn, &fx.workflows_archived, WorkflowStatus::Archived, now).await?;
+        workflows::move_active(txn, &fx.workflows_cancelled, WorkflowStatus::Cancelled, now)
+            .await?;
+        let event = audit::record(
+            txn,
+            EventDraft {
+                firm_id,
+                client_id,
+                action,
+                from_status: Some(plan.from),
+                to_status: plan.to,
+                actor_id: actor.user_id(),
+                reason: cmd.reason,
+                // Personal data does not outlive a removed client.
+                feedback: if removed {
+                    None
+                } else {
+                    cmd.feedback.clone().map(Feedback::into_inner)
+                },
+                details: if removed && !fx.purged {
+                    None
+                } else {
+                    plan.details.clone()
+                },
+                at: now,
+            },
+        )
+        .await?;
+        let drafts = notifications_for(&plan, &current, actor, owner.as_ref(), &cmd.args);
+        outbox::enqueue(txn, firm_id, Some(client_id), Some(event.id), drafts, now).await?;
+        return Ok(Outcome {
+            purged: fx.purged,
+            client: after,
+            event,
+        });
     }
     Err(AppError::internal(
         "client kept changing under a lifecycle action",
     ))
+}
+
+/// The e-mails an action sends, by kind and recipient.
+pub fn notifications_for(
+    plan: &Plan,
+    client: &client::Model,
+    actor: &Actor,
+    owner: Option<&contact::Model>,
+    args: &ActionArgs,
+) -> Vec<Draft> {
+    let staff = match actor {
+        Actor::Staff(u) => Some(u),
+        Actor::Scheduler { .. } => None,
+    };
+    let mut out = Vec::new();
+    let mut push = |kind: &'static str, recipient: &str, subject: String, body: String| {
+        out.push(Draft {
+            kind,
+            recipient: recipient.to_string(),
+            subject,
+            body,
+        });
+    };
+    let name = &client.name;
+    match plan.action() {
+        A::Deactivate => {
+            let subject = format!("{name} has been deactivated");
+            let body = format!(
+                "The client {name} has been deactivated: services and its subscription have \
+                 stopped, and its history is kept. It can be reactivated at any time."
+            );
+            if let Some(u) = staff {
+                push(
+                    "CLIENT_DEACTIVATED",
+                    &u.email,
+                    subject.clone(),
+                    body.clone(),
+                );
+            }
+            if args.notify_client {
+                if let Some(email) = &client.email {
+                    push("CLIENT_DEACTIVATED", email, subject, body);
+                }
+            }
+        }
+        A::Reactivate => {
+            if let Some(email) = &client.email {
+                push(
+                    "CLIENT_REACTIVATED",
+                    email,
+                    format!("Welcome back, {name}"),
+                    format!("The account of {name} is active again."),
+                );
+            }
+        }
+        A::Disconnect => {
+            let subject = format!("{name} has been disconnected from the firm");
+            if let Some(o) = owner {
+                push(
+                    "CLIENT_DISCONNECTED",
+                    &o.email,
+                    subject.clone(),
+                    format!(
+                        "{}, the account of {name} is now yours: the firm no longer manages it.",
+                        o.name
+                    ),
+                );
+            }
+            if let Some(u) = staff {
+                push(
+                    "CLIENT_DISCONNECTED",
+                    &u.email,
+                    subject,
+                    format!("{name} was disconnected and handed to its account owner."),
+                );
+            }
+        }
+        A::Decommission if plan.to == Some(Decommissioned) => {
+            let subject = format!("{name} has been decommissioned");
+            let body =
+                format!("The contract with {name} is closed; its portal access was revoked.");
+            if let Some(u) = staff {
+                push(
+                    "CLIENT_DECOMMISSIONED",
+                    &u.email,
+                    subject.clone(),
+                    body.clone(),
+                );
+            }
+            if let Some(email) = &client.email {
+                push("CLIENT_DECOMMISSIONED", email, subject, body);
+            }
+        }
+        A::Decommission => {
+            if let (Some(u), Some(at)) = (staff, plan.changes.decommission_scheduled_at.flatten()) {
+                push(
+                    "DECOMMISSION_SCHEDULED",
+                    &u.email,
+                    format!("Decommission of {name} scheduled"),
+                    format!(
+                        "{name} will be decommissioned on {}.",
+                        at.format("%-d %B %Y at %H:%M UTC")
+                    ),
+                );
+            }
+        }
+        A::Delete => {
+            if let Some(u) = staff {
+                // No personal data: the client is gone.
+                push(
+                    "CLIENT_DELETED",
+                    &u.email,
+                    "A client was permanently deleted".into(),
+                    format!(
+                        "Client {} and its contacts, workflows and subscriptions were permanently \
+                         deleted. Its audit trail is kept without personal data.",
+                        client.id
+                    ),
+                );
+            }
+        }
+        _ => {}
+    }
+    out
 }
 
 /// The conditional write: only applies while the row is still at the version and in a
@@ -629,6 +901,9 @@ async fn write(
     if let Some(v) = ch.status_before_archive {
         update = update.col_expr(C::StatusBeforeArchive, Expr::val(v));
     }
+    if let Some(v) = ch.account_owner_contact_id {
+        update = update.col_expr(C::AccountOwnerContactId, Expr::val(v));
+    }
     let res = update.exec(txn).await?;
     Ok(res.rows_affected == 1)
 }
@@ -657,6 +932,8 @@ mod tests {
 
     fn client(status: ClientStatus) -> client::Model {
         let now = Utc::now();
+        // Past its loading phase, so DISCARD discards rather than purges.
+        let created = now - Duration::days(60);
         client::Model {
             id: Uuid::now_v7(),
             firm_id: Uuid::now_v7(),
@@ -669,8 +946,9 @@ mod tests {
             activation_scheduled_at: None,
             decommission_scheduled_at: None,
             status_before_archive: None,
+            account_owner_contact_id: None,
             version: 1,
-            created_at: now,
+            created_at: created,
             updated_at: now,
             status_changed_at: now,
         }
@@ -698,7 +976,7 @@ mod tests {
             for r in &TABLE {
                 for role in ROLES {
                     let c = client(status);
-                    let res = check(r.action, &c, Some(role), None, now);
+                    let res = check(r.action, &c, &Facts::default(), Some(role), None, now);
                     let case = format!("{status:?} {:?} {role:?}", r.action);
                     if !role.at_least(r.min_role) {
                         assert!(matches!(res, Err(AppError::Forbidden(_))), "{case}");
@@ -720,6 +998,7 @@ mod tests {
                             Err(AppError::InvalidTransition { .. }),
                         ) => {}
                         (A::Disconnect, Err(AppError::AccountOwnerRequired(_))) => {}
+                        (A::Discard, Ok(plan)) => assert_eq!(plan.to, Some(Discarded), "{case}"),
                         (_, Ok(plan)) => {
                             let expected = match r.to {
                                 To(s) => Some(s),
@@ -740,11 +1019,27 @@ mod tests {
     fn unarchive_returns_to_the_status_left() {
         let mut c = client(Archived);
         c.status_before_archive = Some(Suspended);
-        let plan = check(A::Unarchive, &c, Some(Role::Manager), None, Utc::now()).unwrap();
+        let plan = check(
+            A::Unarchive,
+            &c,
+            &Facts::default(),
+            Some(Role::Manager),
+            None,
+            Utc::now(),
+        )
+        .unwrap();
         assert_eq!(plan.to, Some(Suspended));
         assert_eq!(plan.changes.status_before_archive, Some(None));
         let c = client(Inactive);
-        let plan = check(A::Archive, &c, Some(Role::Manager), None, Utc::now()).unwrap();
+        let plan = check(
+            A::Archive,
+            &c,
+            &Facts::default(),
+            Some(Role::Manager),
+            None,
+            Utc::now(),
+        )
+        .unwrap();
         assert_eq!(plan.changes.status_before_archive, Some(Some(Inactive)));
     }
 
@@ -752,7 +1047,14 @@ mod tests {
     fn self_paying_clients_cannot_be_deactivated() {
         let mut c = client(Active);
         c.billing = Billing::SelfPaying;
-        let res = check(A::Deactivate, &c, Some(Role::Admin), None, Utc::now());
+        let res = check(
+            A::Deactivate,
+            &c,
+            &Facts::default(),
+            Some(Role::Admin),
+            None,
+            Utc::now(),
+        );
         assert!(matches!(res, Err(AppError::SelfPayingClient(_))));
     }
 
@@ -764,7 +1066,15 @@ mod tests {
             effective_at: Some(now + Duration::days(3)),
             ..Default::default()
         };
-        let plan = check(A::Decommission, &c, Some(Role::Admin), Some(&args), now).unwrap();
+        let plan = check(
+            A::Decommission,
+            &c,
+            &Facts::default(),
+            Some(Role::Admin),
+            Some(&args),
+            now,
+        )
+        .unwrap();
         assert_eq!(plan.to, Some(Active));
         assert_eq!(plan.changes.status, None);
         assert_eq!(
@@ -775,7 +1085,15 @@ mod tests {
             effective_at: Some(now - Duration::days(3)),
             ..Default::default()
         };
-        let plan = check(A::Decommission, &c, Some(Role::Admin), Some(&args), now).unwrap();
+        let plan = check(
+            A::Decommission,
+            &c,
+            &Facts::default(),
+            Some(Role::Admin),
+            Some(&args),
+            now,
+        )
+        .unwrap();
         assert_eq!(plan.to, Some(Decommissioned));
         assert_eq!(plan.changes.portal_access, Some(false));
     }
@@ -784,11 +1102,11 @@ mod tests {
     fn the_scheduler_only_applies_due_items() {
         let now = Utc::now();
         let mut c = client(Pending);
-        assert!(check(A::Activate, &c, None, None, now).is_err());
+        assert!(check(A::Activate, &c, &Facts::default(), None, None, now).is_err());
         c.activation_scheduled_at = Some(now + Duration::minutes(1));
-        assert!(check(A::Activate, &c, None, None, now).is_err());
+        assert!(check(A::Activate, &c, &Facts::default(), None, None, now).is_err());
         c.activation_scheduled_at = Some(now - Duration::minutes(1));
-        let plan = check(A::Activate, &c, None, None, now).unwrap();
+        let plan = check(A::Activate, &c, &Facts::default(), None, None, now).unwrap();
         assert_eq!(plan.changes.activation_scheduled_at, Some(None));
     }
 
@@ -797,13 +1115,37 @@ mod tests {
         let now = Utc::now();
         let mut c = client(Active);
         c.decommission_scheduled_at = Some(now + Duration::days(1));
-        let plan = check(A::Archive, &c, Some(Role::Admin), None, now).unwrap();
+        let plan = check(
+            A::Archive,
+            &c,
+            &Facts::default(),
+            Some(Role::Admin),
+            None,
+            now,
+        )
+        .unwrap();
         assert_eq!(plan.changes.decommission_scheduled_at, Some(None));
-        let plan = check(A::Suspend, &c, Some(Role::Admin), None, now).unwrap();
+        let plan = check(
+            A::Suspend,
+            &c,
+            &Facts::default(),
+            Some(Role::Admin),
+            None,
+            now,
+        )
+        .unwrap();
         assert_eq!(plan.changes.decommission_scheduled_at, None);
         let mut c = client(Pending);
         c.activation_scheduled_at = Some(now + Duration::days(1));
-        let plan = check(A::Discard, &c, Some(Role::Admin), None, now).unwrap();
+        let plan = check(
+            A::Discard,
+            &c,
+            &Facts::default(),
+            Some(Role::Admin),
+            None,
+            now,
+        )
+        .unwrap();
         assert_eq!(plan.changes.activation_scheduled_at, Some(None));
     }
 
@@ -816,9 +1158,24 @@ mod tests {
         };
         let now = Utc::now();
         assert!(matches!(
-            check(A::Delete, &c, Some(Role::Admin), Some(&args("acme")), now),
+            check(
+                A::Delete,
+                &c,
+                &Facts::default(),
+                Some(Role::Admin),
+                Some(&args("acme")),
+                now
+            ),
             Err(AppError::ConfirmationMismatch)
         ));
-        assert!(check(A::Delete, &c, Some(Role::Admin), Some(&args("Acme")), now).is_ok());
+        assert!(check(
+            A::Delete,
+            &c,
+            &Facts::default(),
+            Some(Role::Admin),
+            Some(&args("Acme")),
+            now
+        )
+        .is_ok());
     }
 }

@@ -13,18 +13,30 @@ use crate::error::{AppError, AppResult};
 
 /// Event history and the firm-wide audit log.
 pub mod audit;
+/// Subscriptions and the billing rule.
+pub mod billing;
 /// Creating, editing, reading and listing clients.
 pub mod clients;
+/// Contacts of a client.
+pub mod contacts;
+/// Who holds an e-mail address; the firm's address book of contacts and staff.
+pub mod emails;
 /// Firms and their first administrator.
 pub mod firms;
 /// THE transition table and the one `check` that mutations and `availableActions` share.
 pub mod lifecycle;
+/// The transactional outbox of e-mails and its delivery worker.
+pub mod outbox;
 /// Keyset pagination: cursors and page windows.
 pub mod pagination;
 /// Applying due scheduled activations and decommissions.
 pub mod scheduler;
+/// Staff users assigned to clients.
+pub mod stakeholders;
 /// Staff users and their roles.
 pub mod users;
+/// Work in progress for a client.
+pub mod workflows;
 
 /// The time source of every rule. Tests move it forward instead of sleeping.
 #[derive(Debug, Clone, Default)]

@@ -1,4 +1,4 @@
-use entity::{user, Role};
+use entity::{user, HolderKind, Role};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
     SqlErr,
@@ -82,7 +82,11 @@ pub async fn insert<C: ConnectionTrait>(
     .exec_without_returning(conn)
     .await;
     match res {
-        Ok(_) => Ok(model),
+        Ok(_) => {
+            // Staff and contacts of one firm share an address book.
+            super::emails::claim(conn, firm_id, &model.email, HolderKind::User, model.id).await?;
+            Ok(model)
+        }
         Err(err) if is_unique_violation(&err) => Err(AppError::EmailInUse {
             email: model.email,
             holder: EmailHolder {
@@ -122,7 +126,10 @@ pub async fn create(
     role: Role,
 ) -> AppResult<user::Model> {
     actor.require(Role::Admin, "manage staff")?;
-    insert(&svc.db, actor.firm_id(), name, email, role, svc.clock.now()).await
+    let txn = crate::db::begin_write(&svc.db).await?;
+    let user = insert(&txn, actor.firm_id(), name, email, role, svc.clock.now()).await?;
+    txn.commit().await?;
+    Ok(user)
 }
 
 async fn load_staff(svc: &Services, actor: &Actor, user_id: Uuid) -> AppResult<user::Model> {

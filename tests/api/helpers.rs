@@ -343,8 +343,23 @@ impl TestApp {
         nodes
     }
 
-    /// Brings a new client into `status` through the API (DISCONNECTED, unreachable
-    /// through the API until contacts exist, is set in the database directly).
+    /// Adds an ACTIVE contact with a unique address and returns its id.
+    pub async fn add_contact(&self, client_id: &str, name: &str) -> String {
+        let email = format!("{}@contact.test", Uuid::new_v4().simple());
+        let r = self
+            .gql(
+                &self.member,
+                "mutation($i: AddContactInput!) { addContact(input: $i) { contact { id } } }",
+                json!({"i": {"clientId": client_id, "name": name, "email": email}}),
+            )
+            .await;
+        r.data()["addContact"]["contact"]["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    /// Brings a new client into `status` through the API.
     pub async fn client_in(&self, status: &str) -> String {
         let name = format!("Client {}", Uuid::new_v4().simple());
         let id = match status {
@@ -360,7 +375,8 @@ impl TestApp {
             "SUSPENDED" => &["activateClient", "suspendClient"],
             "INACTIVE" => &["activateClient", "deactivateClient"],
             "ARCHIVED" => &["activateClient", "archiveClient"],
-            "DISCARDED" => &["discardClient"],
+            // Activated first, so it is past its loading phase and is not purged.
+            "DISCARDED" => &["activateClient", "discardClient"],
             "DECOMMISSIONED" => &["activateClient", "decommissionClient"],
             "DISCONNECTED" => &["activateClient"],
             other => panic!("unknown status {other}"),

@@ -1,0 +1,219 @@
+//! Contacts: people on the client's side. Their addresses are unique among the firm's
+//! contacts and staff until permanently deleted.
+
+use entity::{client, contact, workflow, ContactStatus, HolderKind, Role, WorkflowStatus};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    TransactionTrait,
+};
+use uuid::Uuid;
+
+use super::{emails, Actor, Services};
+use crate::db;
+use crate::domain::{Email, Name};
+use crate::error::{AppError, AppResult};
+
+fn contact_state(message: &str) -> AppError {
+    AppError::State(message.to_string())
+}
+
+/// A contact of the actor's firm.
+async fn load<C: ConnectionTrait>(conn: &C, actor: &Actor, id: Uuid) -> AppResult<contact::Model> {
+    contact::Entity::find_by_id(id)
+        .filter(contact::Column::FirmId.eq(actor.firm_id()))
+        .one(conn)
+        .await?
+        .ok_or(AppError::NotFound("contact"))
+}
+
+/// Adds an ACTIVE contact with portal access to a client (MEMBER).
+pub async fn add(
+    svc: &Services,
+    actor: &Actor,
+    client_id: Uuid,
+    name: Name,
+    email: Email,
+) -> AppResult<contact::Model> {
+    actor.require(Role::Member, "manage contacts")?;
+    let txn = db::begin_write(&svc.db).await?;
+    client::Entity::find_by_id(client_id)
+        .filter(client::Column::FirmId.eq(actor.firm_id()))
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound("client"))?;
+    let now = svc.clock.now();
+    let model = contact::Model {
+        id: Uuid::now_v7(),
+        firm_id: actor.firm_id(),
+        client_id,
+        name: name.into_inner(),
+        email: email.into_inner(),
+        status: ContactStatus::Active,
+        portal_access: true,
+        created_at: now,
+        updated_at: now,
+    };
+    emails::claim(
+        &txn,
+        model.firm_id,
+        &model.email,
+        HolderKind::Contact,
+        model.id,
+    )
+    .await?;
+    contact::Entity::insert(active(&model))
+        .exec_without_returning(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+fn active(m: &contact::Model) -> contact::ActiveModel {
+    contact::ActiveModel {
+        id: Set(m.id),
+        firm_id: Set(m.firm_id),
+        client_id: Set(m.client_id),
+        name: Set(m.name.clone()),
+        email: Set(m.email.clone()),
+        status: Set(m.status),
+        portal_access: Set(m.portal_access),
+        created_at: Set(m.created_at),
+        updated_at: Set(m.updated_at),
+    }
+}
+
+async fn save<C: ConnectionTrait>(conn: &C, m: &contact::Model) -> AppResult<()> {
+    contact::Entity::update(active(m)).exec(conn).await?;
+    Ok(())
+}
+
+/// Edits a contact's name or address (MEMBER).
+pub async fn update(
+    svc: &Services,
+    actor: &Actor,
+    contact_id: Uuid,
+    name: Option<Name>,
+    email: Option<Email>,
+) -> AppResult<contact::Model> {
+    actor.require(Role::Member, "manage contacts")?;
+    let txn = db::begin_write(&svc.db).await?;
+    let mut c = load(&txn, actor, contact_id).await?;
+    if let Some(name) = name {
+        c.name = name.into_inner();
+    }
+    if let Some(email) = email {
+        let email = email.into_inner();
+        if email != c.email {
+            emails::claim(&txn, c.firm_id, &email, HolderKind::Contact, c.id).await?;
+            emails::release_other(&txn, c.id, &email).await?;
+            c.email = email;
+        }
+    }
+    c.updated_at = svc.clock.now();
+    save(&txn, &c).await?;
+    txn.commit().await?;
+    Ok(c)
+}
+
+/// ACTIVE to INACTIVE (MEMBER): the contact loses portal access and cannot be assigned
+/// work; its history and current assignments stay.
+pub async fn deactivate(
+    svc: &Services,
+    actor: &Actor,
+    contact_id: Uuid,
+) -> AppResult<contact::Model> {
+    actor.require(Role::Member, "manage contacts")?;
+    let txn = db::begin_write(&svc.db).await?;
+    let mut c = load(&txn, actor, contact_id).await?;
+    if c.status != ContactStatus::Active {
+        return Err(contact_state("The contact is already INACTIVE."));
+    }
+    c.status = ContactStatus::Inactive;
+    c.portal_access = false;
+    c.updated_at = svc.clock.now();
+    save(&txn, &c).await?;
+    txn.commit().await?;
+    Ok(c)
+}
+
+/// INACTIVE to ACTIVE (MEMBER), with portal access again.
+pub async fn reactivate(
+    svc: &Services,
+    actor: &Actor,
+    contact_id: Uuid,
+) -> AppResult<contact::Model> {
+    actor.require(Role::Member, "manage contacts")?;
+    let txn = db::begin_write(&svc.db).await?;
+    let mut c = load(&txn, actor, contact_id).await?;
+    if c.status != ContactStatus::Inactive {
+        return Err(contact_state("The contact is already ACTIVE."));
+    }
+    c.status = ContactStatus::Active;
+    c.portal_access = true;
+    c.updated_at = svc.clock.now();
+    save(&txn, &c).await?;
+    txn.commit().await?;
+    Ok(c)
+}
+
+/// Permanently deletes an INACTIVE contact (MEMBER), freeing its address. Workflows it
+/// was assigned keep going without an assignee; a client it owns keeps the owner's id.
+pub async fn delete(svc: &Services, actor: &Actor, contact_id: Uuid) -> AppResult<Uuid> {
+    actor.require(Role::Member, "manage contacts")?;
+    let txn = svc.db.begin().await?;
+    let c = load(&txn, actor, contact_id).await?;
+    if c.status != ContactStatus::Inactive {
+        return Err(contact_state(
+            "Only an INACTIVE contact can be deleted: deactivate it first.",
+        ));
+    }
+    emails::release(&txn, &[c.id]).await?;
+    contact::Entity::delete_by_id(c.id).exec(&txn).await?;
+    txn.commit().await?;
+    Ok(c.id)
+}
+
+/// A client's contacts, by name.
+pub async fn of_client(svc: &Services, client_id: Uuid) -> AppResult<Vec<contact::Model>> {
+    Ok(contact::Entity::find()
+        .filter(contact::Column::ClientId.eq(client_id))
+        .order_by_asc(contact::Column::Name)
+        .order_by_asc(contact::Column::Id)
+        .all(&svc.db)
+        .await?)
+}
+
+/// One contact by id (loaders; no firm check).
+pub async fn by_id(svc: &Services, id: Uuid) -> AppResult<Option<contact::Model>> {
+    Ok(contact::Entity::find_by_id(id).one(&svc.db).await?)
+}
+
+/// The ACTIVE contacts' ids and ACTIVE workflows' ids of several clients.
+pub async fn active_ids<C: ConnectionTrait>(
+    conn: &C,
+    client_ids: &[Uuid],
+) -> AppResult<(Vec<(Uuid, Uuid)>, Vec<(Uuid, Uuid)>)> {
+    let contacts: Vec<(Uuid, Uuid)> = contact::Entity::find()
+        .select_only()
+        .column(contact::Column::ClientId)
+        .column(contact::Column::Id)
+        .filter(contact::Column::ClientId.is_in(client_ids.iter().copied()))
+        .filter(contact::Column::Status.eq(ContactStatus::Active))
+        .order_by_asc(contact::Column::Id)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let workflows: Vec<(Uuid, Uuid)> = workflow::Entity::find()
+        .select_only()
+        .column(workflow::Column::ClientId)
+        .column(workflow::Column::Id)
+        .filter(workflow::Column::ClientId.is_in(client_ids.iter().copied()))
+        .filter(workflow::Column::Status.eq(WorkflowStatus::Active))
+        .order_by_asc(workflow::Column::Id)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    Ok((contacts, workflows))
+}
+
+use sea_orm::QuerySelect;
