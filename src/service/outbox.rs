@@ -84,17 +84,21 @@ pub enum Mailer {
     /// No SMTP server configured: log the message and mark it sent.
     Log,
     /// An SMTP server.
-    Smtp {
-        transport: AsyncSmtpTransport<Tokio1Executor>,
-        from: Mailbox,
-    },
+    Smtp(Box<Smtp>),
+}
+
+/// An SMTP transport and the sender address.
+#[derive(Clone)]
+pub struct Smtp {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
 }
 
 impl std::fmt::Debug for Mailer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Mailer::Log => f.write_str("Mailer::Log"),
-            Mailer::Smtp { .. } => f.write_str("Mailer::Smtp(<redacted>)"),
+            Mailer::Smtp(_) => f.write_str("Mailer::Smtp(<redacted>)"),
         }
     }
 }
@@ -113,7 +117,7 @@ impl Mailer {
         let from = from
             .parse::<Mailbox>()
             .map_err(|e| format!("invalid CLIENTELE_SMTP_FROM {from:?}: {e}"))?;
-        Ok(Mailer::Smtp { transport, from })
+        Ok(Mailer::Smtp(Box::new(Smtp { transport, from })))
     }
 
     async fn send(&self, n: &notification::Model) -> Result<(), String> {
@@ -122,7 +126,8 @@ impl Mailer {
                 tracing::info!(id = %n.id, kind = %n.kind, subject = %n.subject, "notification (no SMTP configured)");
                 Ok(())
             }
-            Mailer::Smtp { transport, from } => {
+            Mailer::Smtp(smtp) => {
+                let Smtp { transport, from } = smtp.as_ref();
                 let to = n
                     .recipient
                     .parse::<Mailbox>()

@@ -149,6 +149,7 @@ pub struct TestApp {
     pub stats: Arc<DbStats>,
     pub tokens: Arc<Tokens>,
     pub database_url: String,
+    pub mailer: clientele::service::outbox::Mailer,
     pub admin: Persona,
     pub manager: Persona,
     pub member: Persona,
@@ -196,6 +197,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     let services = app.services().clone();
     let stats = app.stats();
     let tokens = app.tokens();
+    let mailer = app.mailer();
     let (tx, rx) = oneshot::channel::<()>();
     let server = tokio::spawn(async move {
         let _ = app
@@ -245,6 +247,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
         stats,
         tokens: tokens.clone(),
         database_url: url,
+        mailer,
         admin: persona(admin.id),
         manager: others[0].clone(),
         member: others[1].clone(),
@@ -386,18 +389,15 @@ impl TestApp {
             r.data();
         }
         if status == "DISCONNECTED" {
-            use entity::client;
-            use sea_orm::sea_query::Expr;
-            use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-            client::Entity::update_many()
-                .col_expr(
-                    client::Column::Status,
-                    Expr::val(entity::ClientStatus::Disconnected),
-                )
-                .filter(client::Column::Id.eq(Uuid::parse_str(&id).unwrap()))
-                .exec(&self.services.db)
-                .await
-                .unwrap();
+            let owner = self.add_contact(&id, "Owner").await;
+            self.act(
+                &self.admin,
+                "disconnectClient",
+                &id,
+                json!({"accountOwnerContactId": owner}),
+            )
+            .await
+            .data();
         }
         assert_eq!(self.status_of(&id).await.as_deref(), Some(status));
         id

@@ -198,7 +198,7 @@ async fn self_paying_clients_cannot_be_deactivated() {
 }
 
 #[tokio::test]
-async fn disconnect_without_an_account_owner_says_to_delete_instead_old() {
+async fn disconnect_without_an_account_owner_says_to_delete_instead() {
     let app = spawn_app().await;
     let id = app.client_in("ACTIVE").await;
     let r = app

@@ -1,0 +1,223 @@
+//! Notifications are written with the change and delivered over real SMTP on loopback.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use chrono::Duration;
+use clientele::config::Secret;
+use clientele::service::outbox::deliver_due;
+use serde_json::json;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpListener;
+
+use crate::helpers::spawn_app_with;
+
+/// A message the test server accepted.
+#[derive(Debug, Clone)]
+struct Received {
+    rcpt: Vec<String>,
+    data: String,
+}
+
+/// A minimal SMTP server: accepts everything, or answers `451` to the first
+/// `fail_first` transactions.
+struct SmtpServer {
+    port: u16,
+    received: Arc<Mutex<Vec<Received>>>,
+}
+
+async fn smtp_server(fail_first: usize) -> SmtpServer {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let received = Arc::new(Mutex::new(Vec::new()));
+    let failures = Arc::new(AtomicUsize::new(fail_first));
+    let store = received.clone();
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            let store = store.clone();
+            let failures = failures.clone();
+            tokio::spawn(async move {
+                let (read, mut write) = socket.into_split();
+                let mut lines = BufReader::new(read).lines();
+                let _ = write.write_all(b"220 test.local ESMTP\r\n").await;
+                let mut rcpt = Vec::new();
+                while let Ok(Some(line)) = lines.next_line().await {
+                    let upper = line.to_ascii_uppercase();
+                    let reply: &[u8] = if upper.starts_with("EHLO") || upper.starts_with("HELO") {
+                        b"250 test.local\r\n"
+                    } else if upper.starts_with("MAIL FROM") {
+                        let failing = failures
+                            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                            .is_ok();
+                        if failing {
+                            b"451 try again later\r\n"
+                        } else {
+                            b"250 OK\r\n"
+                        }
+                    } else if upper.starts_with("RCPT TO") {
+                        rcpt.push(
+                            line[8..]
+                                .trim()
+                                .trim_matches(|c| c == '<' || c == '>' || c == ':')
+                                .to_string(),
+                        );
+                        b"250 OK\r\n"
+                    } else if upper == "DATA" {
+                        let _ = write.write_all(b"354 go ahead\r\n").await;
+                        let mut data = String::new();
+                        while let Ok(Some(l)) = lines.next_line().await {
+                            if l == "." {
+                                break;
+                            }
+                            data.push_str(&l);
+                            data.push('\n');
+                        }
+                        store.lock().unwrap().push(Received {
+                            rcpt: std::mem::take(&mut rcpt),
+                            data,
+                        });
+                        b"250 queued\r\n"
+                    } else if upper == "QUIT" {
+                        let _ = write.write_all(b"221 bye\r\n").await;
+                        break;
+                    } else {
+                        b"250 OK\r\n"
+                    };
+                    if write.write_all(reply).await.is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+    });
+    SmtpServer { port, received }
+}
+
+#[tokio::test]
+async fn notifications_are_delivered_over_smtp_with_a_stable_message_id() {
+    let smtp = smtp_server(0).await;
+    let app = spawn_app_with(|c| {
+        c.smtp_url = Some(Secret::new(format!("smtp://127.0.0.1:{}", smtp.port)));
+        c.smtp_from = "Clientele Test <noreply@firm.test>".into();
+    })
+    .await;
+    let id = app.client_in("ACTIVE").await;
+    app.gql(
+        &app.member,
+        "mutation($i: UpdateClientInput!) { updateClient(input: $i) { client { id } } }",
+        json!({"i": {"clientId": id, "email": "client@client.test"}}),
+    )
+    .await
+    .data();
+    app.act(
+        &app.admin,
+        "deactivateClient",
+        &id,
+        json!({"notifyClient": true}),
+    )
+    .await
+    .data();
+
+    let q = "query($id: ID!) { client(id: $id) { notifications { id kind recipient status attempts } } }";
+    let r = app.gql(&app.admin, q, json!({"id": id})).await;
+    let pending = r.data()["client"]["notifications"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(pending.len(), 2);
+    assert!(pending.iter().all(|n| n["status"] == "PENDING"));
+
+    let pass = deliver_due(&app.services, &app.mailer).await.unwrap();
+    assert_eq!(pass.sent, 2);
+    let got = smtp.received.lock().unwrap().clone();
+    assert_eq!(got.len(), 2);
+    let recipients: Vec<String> = got.iter().flat_map(|m| m.rcpt.clone()).collect();
+    assert!(
+        recipients.contains(&"client@client.test".to_string()),
+        "{recipients:?}"
+    );
+    for m in &got {
+        assert!(m.data.contains("Subject:"), "{}", m.data);
+        assert!(m.data.contains("has been deactivated"));
+        assert!(m.data.contains("noreply@firm.test"));
+        let ids: Vec<&str> = pending.iter().map(|n| n["id"].as_str().unwrap()).collect();
+        assert!(
+            ids.iter()
+                .any(|id| m.data.contains(&format!("<{id}@clientele>"))),
+            "{}",
+            m.data
+        );
+    }
+    let r = app.gql(&app.admin, q, json!({"id": id})).await;
+    assert!(r.data()["client"]["notifications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|n| n["status"] == "SENT" && n["attempts"] == 1));
+    // Nothing is sent twice.
+    let pass = deliver_due(&app.services, &app.mailer).await.unwrap();
+    assert_eq!(pass.sent, 0);
+    assert_eq!(smtp.received.lock().unwrap().len(), 2);
+
+    // Notifications are for admins.
+    let r = app.gql(&app.manager, q, json!({"id": id})).await;
+    assert_eq!(r.error_code().as_deref(), Some("FORBIDDEN"));
+}
+
+#[tokio::test]
+async fn failed_deliveries_are_retried_with_backoff() {
+    let smtp = smtp_server(2).await;
+    let app = spawn_app_with(|c| {
+        c.smtp_url = Some(Secret::new(format!("smtp://127.0.0.1:{}", smtp.port)));
+    })
+    .await;
+    let id = app.client_in("ACTIVE").await;
+    app.act(&app.admin, "deactivateClient", &id, json!({}))
+        .await
+        .data();
+    let q = "query($id: ID!) { client(id: $id) { notifications { status attempts } } }";
+
+    let pass = deliver_due(&app.services, &app.mailer).await.unwrap();
+    assert_eq!((pass.sent, pass.retried), (0, 1));
+    // Not due again before the backoff has passed.
+    let pass = deliver_due(&app.services, &app.mailer).await.unwrap();
+    assert_eq!((pass.sent, pass.retried), (0, 0));
+    app.services.clock.advance(Duration::seconds(31));
+    let pass = deliver_due(&app.services, &app.mailer).await.unwrap();
+    assert_eq!((pass.sent, pass.retried), (0, 1));
+    // The second wait is twice as long.
+    app.services.clock.advance(Duration::seconds(31));
+    assert_eq!(
+        deliver_due(&app.services, &app.mailer).await.unwrap().sent,
+        0
+    );
+    app.services.clock.advance(Duration::seconds(31));
+    assert_eq!(
+        deliver_due(&app.services, &app.mailer).await.unwrap().sent,
+        1
+    );
+    let r = app.gql(&app.admin, q, json!({"id": id})).await;
+    assert_eq!(
+        r.data()["client"]["notifications"][0],
+        json!({"status": "SENT", "attempts": 3})
+    );
+    assert_eq!(smtp.received.lock().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn without_smtp_notifications_are_logged_and_marked_sent_by_the_worker() {
+    let app = spawn_app_with(|c| c.scheduler_interval = std::time::Duration::from_millis(50)).await;
+    let id = app.client_in("ACTIVE").await;
+    app.act(&app.admin, "deactivateClient", &id, json!({}))
+        .await
+        .data();
+    let q = "query($id: ID!) { client(id: $id) { notifications { status } } }";
+    for _ in 0..100 {
+        let r = app.gql(&app.admin, q, json!({"id": id})).await;
+        if r.data()["client"]["notifications"][0]["status"] == "SENT" {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the outbox worker did not deliver");
+}
