@@ -5,7 +5,10 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use chrono::Duration as Span;
-use entity::{Billing, ClientKind, LifecycleAction as A, LifecycleReason as R, Role};
+use entity::{
+    Billing, ClientKind, LifecycleAction as A, LifecycleReason as R, Role, WorkflowKind,
+    WorkflowStatus,
+};
 
 use crate::auth::Tokens;
 use crate::config::Secret;
@@ -13,7 +16,7 @@ use crate::domain::{Email, Feedback, Name};
 use crate::error::{AppError, AppResult};
 use crate::service::clients::{self, NewClient};
 use crate::service::lifecycle::{self, ActionArgs, Command};
-use crate::service::{firms, users, Actor, Services};
+use crate::service::{contacts, firms, stakeholders, users, workflows, Actor, Services};
 use crate::startup::StartupError;
 
 /// The demo firm's staff: one per role.
@@ -116,9 +119,10 @@ enum Story {
     Archived,
     Discarded,
     Decommissioned,
+    Disconnected,
 }
 
-const DEMO_CLIENTS: [(&str, ClientKind, Story); 36] = [
+const DEMO_CLIENTS: [(&str, ClientKind, Story); 38] = [
     ("Northwind Traders", ClientKind::Business, Story::Active),
     ("Acme Plumbing Ltd", ClientKind::Business, Story::Active),
     ("Blue Heron Bakery", ClientKind::Business, Story::Active),
@@ -187,10 +191,16 @@ const DEMO_CLIENTS: [(&str, ClientKind, Story); 36] = [
     ("Elm Street Vets", ClientKind::Business, Story::Suspended),
     ("Grace Okafor", ClientKind::Individual, Story::Prospect),
     ("Tidewater Marine", ClientKind::Business, Story::Archived),
+    (
+        "Nomad Coffee Roasters",
+        ClientKind::Business,
+        Story::Disconnected,
+    ),
+    ("Hana Suzuki", ClientKind::Individual, Story::Disconnected),
 ];
 
-/// Creates the demo firm, one user per role and clients in every status reachable so
-/// far, when the database has no firm at all.
+/// Creates the demo firm, one user per role and clients in every status (with contacts,
+/// stakeholders, workflows and subscriptions), when the database has no firm at all.
 pub async fn seed_if_empty(svc: &Services) -> AppResult<bool> {
     if !firms::none_exist(svc).await? {
         return Ok(false);
@@ -203,8 +213,9 @@ pub async fn seed_if_empty(svc: &Services) -> AppResult<bool> {
     )
     .await?;
     let admin = Actor::Staff(admin_row);
+    let mut staff = Vec::new();
     for (name, email, role) in &DEMO_USERS[1..] {
-        users::create(
+        let u = users::create(
             svc,
             &admin,
             Name::parse("name", name)?,
@@ -212,6 +223,7 @@ pub async fn seed_if_empty(svc: &Services) -> AppResult<bool> {
             *role,
         )
         .await?;
+        staff.push(u.id);
     }
     for (i, (name, kind, story)) in DEMO_CLIENTS.iter().enumerate() {
         let slug: String = name
@@ -260,11 +272,37 @@ pub async fn seed_if_empty(svc: &Services) -> AppResult<bool> {
                 (A::Activate, None),
                 (A::Decommission, Some(R::MovedToAnotherFirm)),
             ],
+            Story::Disconnected => &[
+                (A::Activate, None),
+                (A::Disconnect, Some(R::MovedToAnotherFirm)),
+            ],
         };
+        // One or two people on the client's side; the first one owns the account.
+        let mut contact_ids = Vec::new();
+        for (n, who) in ["Accounts", "Director"].iter().enumerate().take(1 + i % 2) {
+            let c = contacts::add(
+                svc,
+                &admin,
+                client.id,
+                Name::parse("name", &format!("{who} at {name}"))?,
+                Email::parse("email", &format!("{}.{slug}@people.example.com", n + 1))?,
+            )
+            .await?;
+            contact_ids.push(c.id);
+        }
+        if i % 3 == 0 {
+            stakeholders::assign(svc, &admin, client.id, staff[0]).await?;
+        }
+        if i % 4 == 1 {
+            stakeholders::assign(svc, &admin, client.id, staff[1]).await?;
+        }
         for (action, reason) in steps {
             let mut args = ActionArgs::default();
             if matches!(story, Story::ActiveDecommissionScheduled) && *action == A::Decommission {
                 args.effective_at = Some(svc.clock.now() + Span::days(30));
+            }
+            if *action == A::Disconnect {
+                args.account_owner_contact_id = contact_ids.first().copied();
             }
             let cmd = Command {
                 reason: *reason,
@@ -273,6 +311,22 @@ pub async fn seed_if_empty(svc: &Services) -> AppResult<bool> {
                 ..Default::default()
             };
             lifecycle::perform(svc, &admin, client.id, *action, cmd).await?;
+            if *action == A::Activate && !matches!(story, Story::Discarded | Story::Inactive) {
+                let kind = [WorkflowKind::Cdd, WorkflowKind::Plan, WorkflowKind::Project][i % 3];
+                let title = ["Customer due diligence", "Annual plan", "Year-end accounts"][i % 3];
+                let w = workflows::start(
+                    svc,
+                    &admin,
+                    client.id,
+                    Name::parse("name", title)?,
+                    kind,
+                    contact_ids.first().copied(),
+                )
+                .await?;
+                if i % 5 == 0 {
+                    workflows::finish(svc, &admin, w.id, WorkflowStatus::Completed).await?;
+                }
+            }
         }
     }
     tracing::info!("seeded the demo firm");

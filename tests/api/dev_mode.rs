@@ -28,7 +28,7 @@ async fn development_mode_seeds_demo_data_and_prints_working_tokens() {
     let body: Value = reqwest::Client::new()
         .post(format!("http://127.0.0.1:{port}/graphql"))
         .bearer_auth(&logins[0].token)
-        .json(&json!({"query": "{ clientStatusCounts { status count } clients { totalCount } }"}))
+        .json(&json!({"query": "{ clientStatusCounts { status count } clients(first: 100) { totalCount nodes { contacts { id } stakeholders { id } workflows { status } subscriptions { charge } } } }"}))
         .send()
         .await
         .unwrap()
@@ -40,8 +40,32 @@ async fn development_mode_seeds_demo_data_and_prints_working_tokens() {
         .iter()
         .filter(|c| c["count"].as_u64().unwrap() > 0)
         .count();
-    assert!(populated >= 8, "{counts:?}");
+    assert_eq!(populated, 9, "every status has demo clients: {counts:?}");
     assert!(body["data"]["clients"]["totalCount"].as_u64().unwrap() >= 30);
+    let nodes = body["data"]["clients"]["nodes"].as_array().unwrap();
+    let has = |f: &str| {
+        nodes
+            .iter()
+            .filter(|n| !n[f].as_array().unwrap().is_empty())
+            .count()
+    };
+    assert!(
+        has("contacts") == nodes.len()
+            && has("stakeholders") > 5
+            && has("workflows") > 10
+            && has("subscriptions") > 20
+    );
+    let workflow_statuses: std::collections::BTreeSet<String> = nodes
+        .iter()
+        .flat_map(|n| {
+            n["workflows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|w| w["status"].as_str().unwrap().to_string())
+        })
+        .collect();
+    assert_eq!(workflow_statuses.len(), 4, "{workflow_statuses:?}");
     let _ = tx.send(());
     server.await.unwrap().unwrap();
 
@@ -62,7 +86,7 @@ async fn development_mode_seeds_demo_data_and_prints_working_tokens() {
         .json()
         .await
         .unwrap();
-    assert_eq!(body["data"]["clients"]["totalCount"], 36);
+    assert_eq!(body["data"]["clients"]["totalCount"], 38);
     let _ = tx.send(());
     server.await.unwrap().unwrap();
     let _ = std::fs::remove_dir_all(&dir);
