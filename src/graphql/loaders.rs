@@ -4,10 +4,12 @@ use std::collections::HashMap;
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use async_graphql::ErrorExtensions;
-use entity::{client, lifecycle_event, user};
+use entity::{client, contact, lifecycle_event, stakeholder, user, workflow};
 use uuid::Uuid;
 
-use crate::service::{audit, clients, lifecycle, users, Services};
+use crate::service::{
+    audit, clients, contacts, lifecycle, stakeholders, users, workflows, Services,
+};
 
 /// Staff users by id (event actors).
 pub struct UserLoader(pub Services);
@@ -73,6 +75,8 @@ pub struct Loaders {
     pub clients: DataLoader<ClientLoader, HashMapCache>,
     pub newest_events: DataLoader<NewestEventsLoader, HashMapCache>,
     pub facts: DataLoader<FactsLoader, HashMapCache>,
+    pub contacts: DataLoader<ContactLoader, HashMapCache>,
+    pub children: DataLoader<ClientChildrenLoader, HashMapCache>,
 }
 
 impl Loaders {
@@ -95,6 +99,16 @@ impl Loaders {
             ),
             facts: DataLoader::with_cache(
                 FactsLoader(services.clone()),
+                tokio::spawn,
+                HashMapCache::default(),
+            ),
+            contacts: DataLoader::with_cache(
+                ContactLoader(services.clone()),
+                tokio::spawn,
+                HashMapCache::default(),
+            ),
+            children: DataLoader::with_cache(
+                ClientChildrenLoader(services.clone()),
                 tokio::spawn,
                 HashMapCache::default(),
             ),
@@ -127,6 +141,9 @@ struct Wanted {
     event_limits: std::collections::BTreeSet<u64>,
     actors: bool,
     facts: bool,
+    contacts: bool,
+    stakeholders: bool,
+    workflows: bool,
 }
 
 fn wants_actor<'a>(events: impl Iterator<Item = async_graphql::SelectionField<'a>>) -> bool {
@@ -136,7 +153,10 @@ fn wants_actor<'a>(events: impl Iterator<Item = async_graphql::SelectionField<'a
 fn scan_client(field: async_graphql::SelectionField<'_>, wanted: &mut Wanted) {
     for f in field.selection_set() {
         match f.name() {
-            "availableActions" | "currentSubscription" => wanted.facts = true,
+            "availableActions" | "currentSubscription" | "subscriptions" => wanted.facts = true,
+            "contacts" => wanted.contacts = true,
+            "stakeholders" => wanted.stakeholders = true,
+            "workflows" => wanted.workflows = true,
             "latestEvent" => {
                 wanted.event_limits.insert(1);
                 wanted.actors |= wants_actor(f.selection_set());
@@ -163,7 +183,8 @@ fn scan_client(field: async_graphql::SelectionField<'_>, wanted: &mut Wanted) {
 }
 
 /// Loads, for a whole page of clients at once, what their selection will ask the loaders
-/// for (first pages of history, latest events, their actors) and primes the loaders with
+/// for (first pages of history, latest events, their actors, the rules' facts, contacts,
+/// stakeholders, workflows) and primes the loaders with
 /// it, so the page costs a fixed number of statements whatever its size and however the
 /// resolvers happen to be scheduled.
 pub async fn prefetch_for_clients(
@@ -195,6 +216,54 @@ pub async fn prefetch_for_clients(
             .await
             .map_err(|e| e.extend())?;
         loaders.facts.feed_many(facts).await;
+    }
+    // Workflow assignees are contacts of the same clients: one read serves both.
+    if wanted.contacts || wanted.workflows {
+        let rows = contacts::of_clients(services, &ids)
+            .await
+            .map_err(|e| e.extend())?;
+        loaders
+            .contacts
+            .feed_many(rows.iter().map(|c| (c.id, c.clone())))
+            .await;
+        let grouped = by_client(&ids, rows, |c| c.client_id);
+        loaders
+            .children
+            .feed_many(grouped.into_iter().map(|(k, v)| (ContactsOf(k), v)))
+            .await;
+    }
+    if wanted.stakeholders {
+        let rows = stakeholders::of_clients(services, &ids)
+            .await
+            .map_err(|e| e.extend())?;
+        let user_ids: Vec<Uuid> = rows
+            .iter()
+            .map(|s| s.user_id)
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let staff = users::by_ids(services, &user_ids)
+            .await
+            .map_err(|e| e.extend())?;
+        loaders
+            .users
+            .feed_many(staff.into_iter().map(|u| (u.id, u)))
+            .await;
+        let grouped = by_client(&ids, rows, |s| s.client_id);
+        loaders
+            .children
+            .feed_many(grouped.into_iter().map(|(k, v)| (StakeholdersOf(k), v)))
+            .await;
+    }
+    if wanted.workflows {
+        let rows = workflows::of_clients(services, &ids)
+            .await
+            .map_err(|e| e.extend())?;
+        let grouped = by_client(&ids, rows, |w| w.client_id);
+        loaders
+            .children
+            .feed_many(grouped.into_iter().map(|(k, v)| (WorkflowsOf(k), v)))
+            .await;
     }
     let mut actor_ids = std::collections::BTreeSet::new();
     for limit in wanted.event_limits {
@@ -234,5 +303,103 @@ impl Loader<Uuid> for FactsLoader {
         lifecycle::load_facts(&self.0.db, keys)
             .await
             .map_err(|e| e.extend())
+    }
+}
+
+/// Groups rows by their client id, keeping the query's order; every key gets an entry.
+fn by_client<T>(
+    keys: &[Uuid],
+    rows: Vec<T>,
+    client_of: impl Fn(&T) -> Uuid,
+) -> HashMap<Uuid, Vec<T>> {
+    let mut out: HashMap<Uuid, Vec<T>> = keys.iter().map(|k| (*k, Vec::new())).collect();
+    for row in rows {
+        out.entry(client_of(&row)).or_default().push(row);
+    }
+    out
+}
+
+/// Contacts by id (account owners, workflow assignees).
+pub struct ContactLoader(pub Services);
+
+impl Loader<Uuid> for ContactLoader {
+    type Value = contact::Model;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let rows = contacts::by_ids(&self.0, keys)
+            .await
+            .map_err(|e| e.extend())?;
+        Ok(rows.into_iter().map(|c| (c.id, c)).collect())
+    }
+}
+
+/// A client's contacts, stakeholders and workflows, one statement per kind for a page.
+pub struct ClientChildrenLoader(pub Services);
+
+/// Which children of a client to load.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ContactsOf(pub Uuid);
+/// Which children of a client to load.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct StakeholdersOf(pub Uuid);
+/// Which children of a client to load.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct WorkflowsOf(pub Uuid);
+
+impl Loader<ContactsOf> for ClientChildrenLoader {
+    type Value = Vec<contact::Model>;
+    type Error = async_graphql::Error;
+
+    async fn load(
+        &self,
+        keys: &[ContactsOf],
+    ) -> Result<HashMap<ContactsOf, Self::Value>, Self::Error> {
+        let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
+        let rows = contacts::of_clients(&self.0, &ids)
+            .await
+            .map_err(|e| e.extend())?;
+        Ok(by_client(&ids, rows, |c| c.client_id)
+            .into_iter()
+            .map(|(k, v)| (ContactsOf(k), v))
+            .collect())
+    }
+}
+
+impl Loader<StakeholdersOf> for ClientChildrenLoader {
+    type Value = Vec<stakeholder::Model>;
+    type Error = async_graphql::Error;
+
+    async fn load(
+        &self,
+        keys: &[StakeholdersOf],
+    ) -> Result<HashMap<StakeholdersOf, Self::Value>, Self::Error> {
+        let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
+        let rows = stakeholders::of_clients(&self.0, &ids)
+            .await
+            .map_err(|e| e.extend())?;
+        Ok(by_client(&ids, rows, |s| s.client_id)
+            .into_iter()
+            .map(|(k, v)| (StakeholdersOf(k), v))
+            .collect())
+    }
+}
+
+impl Loader<WorkflowsOf> for ClientChildrenLoader {
+    type Value = Vec<workflow::Model>;
+    type Error = async_graphql::Error;
+
+    async fn load(
+        &self,
+        keys: &[WorkflowsOf],
+    ) -> Result<HashMap<WorkflowsOf, Self::Value>, Self::Error> {
+        let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
+        let rows = workflows::of_clients(&self.0, &ids)
+            .await
+            .map_err(|e| e.extend())?;
+        Ok(by_client(&ids, rows, |w| w.client_id)
+            .into_iter()
+            .map(|(k, v)| (WorkflowsOf(k), v))
+            .collect())
     }
 }

@@ -5,10 +5,10 @@ use chrono::{DateTime, Utc};
 use entity::{client, firm, lifecycle_event, user};
 
 use super::context::ContextExt;
-use super::loaders::Loaders;
+use super::loaders::{ContactsOf, Loaders, StakeholdersOf, WorkflowsOf};
 use crate::error::{ErrorCode, ResultExt};
 use crate::service::pagination::{Page, PageArgs};
-use crate::service::{audit, billing, contacts, firms, lifecycle, outbox, stakeholders, workflows};
+use crate::service::{audit, billing, firms, lifecycle, outbox};
 use entity::{contact, notification, stakeholder, subscription, workflow};
 
 /// Where a client stands in its lifecycle.
@@ -337,27 +337,29 @@ impl Client {
         let Some(id) = self.0.account_owner_contact_id else {
             return Ok(None);
         };
-        let svc = ctx.services()?;
-        Ok(contacts::by_id(svc, id).await.gql()?.map(Contact))
+        let loaders = ctx.data::<Loaders>()?;
+        Ok(loaders.contacts.load_one(id).await?.map(Contact))
     }
 
     /// The client's contacts (people on its side), by name.
     async fn contacts(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Contact>> {
-        let svc = ctx.services()?;
-        Ok(contacts::of_client(svc, self.0.id)
-            .await
-            .gql()?
-            .into_iter()
-            .map(Contact)
-            .collect())
+        let rows = ctx
+            .data::<Loaders>()?
+            .children
+            .load_one(ContactsOf(self.0.id))
+            .await?;
+        Ok(rows.unwrap_or_default().into_iter().map(Contact).collect())
     }
 
     /// Staff users assigned to the client, ACTIVE and ARCHIVED.
     async fn stakeholders(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Stakeholder>> {
-        let svc = ctx.services()?;
-        Ok(stakeholders::of_client(svc, self.0.id)
-            .await
-            .gql()?
+        let rows = ctx
+            .data::<Loaders>()?
+            .children
+            .load_one(StakeholdersOf(self.0.id))
+            .await?;
+        Ok(rows
+            .unwrap_or_default()
             .into_iter()
             .map(Stakeholder)
             .collect())
@@ -365,13 +367,12 @@ impl Client {
 
     /// The client's workflows, newest first.
     async fn workflows(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Workflow>> {
-        let svc = ctx.services()?;
-        Ok(workflows::of_client(svc, self.0.id)
-            .await
-            .gql()?
-            .into_iter()
-            .map(Workflow)
-            .collect())
+        let rows = ctx
+            .data::<Loaders>()?
+            .children
+            .load_one(WorkflowsOf(self.0.id))
+            .await?;
+        Ok(rows.unwrap_or_default().into_iter().map(Workflow).collect())
     }
 
     /// Every subscription period of the client, newest first.
@@ -839,8 +840,8 @@ impl Workflow {
         let Some(id) = self.0.assignee_contact_id else {
             return Ok(None);
         };
-        let svc = ctx.services()?;
-        Ok(contacts::by_id(svc, id).await.gql()?.map(Contact))
+        let loaders = ctx.data::<Loaders>()?;
+        Ok(loaders.contacts.load_one(id).await?.map(Contact))
     }
     /// When it started.
     async fn created_at(&self) -> DateTime<Utc> {

@@ -122,18 +122,7 @@ pub async fn deactivate(
     actor: &Actor,
     contact_id: Uuid,
 ) -> AppResult<contact::Model> {
-    actor.require(Role::Member, "manage contacts")?;
-    let txn = db::begin_write(&svc.db).await?;
-    let mut c = load(&txn, actor, contact_id).await?;
-    if c.status != ContactStatus::Active {
-        return Err(contact_state("The contact is already INACTIVE."));
-    }
-    c.status = ContactStatus::Inactive;
-    c.portal_access = false;
-    c.updated_at = svc.clock.now();
-    save(&txn, &c).await?;
-    txn.commit().await?;
-    Ok(c)
+    set_status(svc, actor, contact_id, ContactStatus::Inactive).await
 }
 
 /// INACTIVE to ACTIVE (MEMBER), with portal access again.
@@ -142,14 +131,27 @@ pub async fn reactivate(
     actor: &Actor,
     contact_id: Uuid,
 ) -> AppResult<contact::Model> {
+    set_status(svc, actor, contact_id, ContactStatus::Active).await
+}
+
+/// Moves a contact to `to`; portal access follows (on only while ACTIVE).
+async fn set_status(
+    svc: &Services,
+    actor: &Actor,
+    contact_id: Uuid,
+    to: ContactStatus,
+) -> AppResult<contact::Model> {
     actor.require(Role::Member, "manage contacts")?;
     let txn = db::begin_write(&svc.db).await?;
     let mut c = load(&txn, actor, contact_id).await?;
-    if c.status != ContactStatus::Inactive {
-        return Err(contact_state("The contact is already ACTIVE."));
+    if c.status == to {
+        return Err(contact_state(match to {
+            ContactStatus::Active => "The contact is already ACTIVE.",
+            ContactStatus::Inactive => "The contact is already INACTIVE.",
+        }));
     }
-    c.status = ContactStatus::Active;
-    c.portal_access = true;
+    c.status = to;
+    c.portal_access = to == ContactStatus::Active;
     c.updated_at = svc.clock.now();
     save(&txn, &c).await?;
     txn.commit().await?;
@@ -173,19 +175,22 @@ pub async fn delete(svc: &Services, actor: &Actor, contact_id: Uuid) -> AppResul
     Ok(c.id)
 }
 
-/// A client's contacts, by name.
-pub async fn of_client(svc: &Services, client_id: Uuid) -> AppResult<Vec<contact::Model>> {
+/// The contacts of several clients, by name.
+pub async fn of_clients(svc: &Services, client_ids: &[Uuid]) -> AppResult<Vec<contact::Model>> {
     Ok(contact::Entity::find()
-        .filter(contact::Column::ClientId.eq(client_id))
+        .filter(contact::Column::ClientId.is_in(client_ids.iter().copied()))
         .order_by_asc(contact::Column::Name)
         .order_by_asc(contact::Column::Id)
         .all(&svc.db)
         .await?)
 }
 
-/// One contact by id (loaders; no firm check).
-pub async fn by_id(svc: &Services, id: Uuid) -> AppResult<Option<contact::Model>> {
-    Ok(contact::Entity::find_by_id(id).one(&svc.db).await?)
+/// Contacts by id (loaders; no firm check: ids come from the firm's own rows).
+pub async fn by_ids(svc: &Services, ids: &[Uuid]) -> AppResult<Vec<contact::Model>> {
+    Ok(contact::Entity::find()
+        .filter(contact::Column::Id.is_in(ids.iter().copied()))
+        .all(&svc.db)
+        .await?)
 }
 
 /// The ACTIVE contacts' ids and ACTIVE workflows' ids of several clients.

@@ -124,10 +124,10 @@ pub async fn archive(
     Ok(s)
 }
 
-/// A client's stakeholders, ACTIVE and ARCHIVED, oldest assignment first.
-pub async fn of_client(svc: &Services, client_id: Uuid) -> AppResult<Vec<stakeholder::Model>> {
+/// The stakeholders of several clients, ACTIVE and ARCHIVED, oldest assignment first.
+pub async fn of_clients(svc: &Services, client_ids: &[Uuid]) -> AppResult<Vec<stakeholder::Model>> {
     Ok(stakeholder::Entity::find()
-        .filter(stakeholder::Column::ClientId.eq(client_id))
+        .filter(stakeholder::Column::ClientId.is_in(client_ids.iter().copied()))
         .order_by_asc(stakeholder::Column::AssignedAt)
         .order_by_asc(stakeholder::Column::Id)
         .all(&svc.db)

@@ -138,10 +138,10 @@ pub async fn move_active<C: ConnectionTrait>(
     Ok(())
 }
 
-/// A client's workflows, newest first.
-pub async fn of_client(svc: &Services, client_id: Uuid) -> AppResult<Vec<workflow::Model>> {
+/// The workflows of several clients, newest first.
+pub async fn of_clients(svc: &Services, client_ids: &[Uuid]) -> AppResult<Vec<workflow::Model>> {
     Ok(workflow::Entity::find()
-        .filter(workflow::Column::ClientId.eq(client_id))
+        .filter(workflow::Column::ClientId.is_in(client_ids.iter().copied()))
         .order_by_desc(workflow::Column::CreatedAt)
         .order_by_desc(workflow::Column::Id)
         .all(&svc.db)
