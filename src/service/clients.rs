@@ -182,10 +182,15 @@ pub async fn update(
     match res {
         Ok(r) if r.rows_affected == 1 => {}
         Ok(_) => {
+            // Changed by someone else since it was read: say what it is at now.
+            let actual = super::lifecycle::load(&txn, firm_id, client_id)
+                .await?
+                .ok_or(AppError::NotFound("client"))?
+                .version;
             return Err(AppError::VersionConflict {
                 expected: current.version,
-                actual: current.version + 1,
-            })
+                actual,
+            });
         }
         Err(err) => {
             txn.rollback().await?;
