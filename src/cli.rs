@@ -4,6 +4,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::auth::{parse_ttl, Tokens};
 use crate::config::{Config, Secret};
+use crate::db::{DbSettings, Synchronous};
 use crate::domain::{Email, Name};
 use crate::service::{firms, role_name, users};
 use crate::startup::{self, Application, StartupError};
@@ -60,7 +61,14 @@ pub struct GlobalOpts {
     /// The sender of notifications.
     #[arg(long, env = "CLIENTELE_SMTP_FROM", default_value = crate::config::DEFAULT_SMTP_FROM, global = true)]
     pub smtp_from: String,
-    /// Maximum database connections in the pool.
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+/// Database pool and SQLite settings.
+#[derive(Debug, Args)]
+pub struct DbArgs {
+    /// Most database connections in the pool.
     #[arg(
         long,
         env = "CLIENTELE_DB_MAX_CONNECTIONS",
@@ -68,6 +76,54 @@ pub struct GlobalOpts {
         global = true
     )]
     pub db_max_connections: u32,
+    /// Connections kept open while idle.
+    #[arg(
+        long,
+        env = "CLIENTELE_DB_MIN_CONNECTIONS",
+        default_value_t = 1,
+        global = true
+    )]
+    pub db_min_connections: u32,
+    /// How long a request waits for a free connection before it fails.
+    #[arg(long, env = "CLIENTELE_DB_ACQUIRE_TIMEOUT", default_value = "10s", value_parser = parse_ttl, global = true)]
+    pub db_acquire_timeout: Duration,
+    /// How long an idle connection above the minimum is kept.
+    #[arg(long, env = "CLIENTELE_DB_IDLE_TIMEOUT", default_value = "10m", value_parser = parse_ttl, global = true)]
+    pub db_idle_timeout: Duration,
+    /// SQLite's `synchronous` pragma (WAL is always on).
+    #[arg(
+        long,
+        env = "CLIENTELE_SQLITE_SYNCHRONOUS",
+        value_enum,
+        default_value = "normal",
+        global = true
+    )]
+    pub sqlite_synchronous: Synchronous,
+    /// How long a SQLite connection waits for another's write lock.
+    #[arg(long, env = "CLIENTELE_SQLITE_BUSY_TIMEOUT", default_value = "5s", value_parser = parse_ttl, global = true)]
+    pub sqlite_busy_timeout: Duration,
+    /// SQLite page cache per connection, in KiB.
+    #[arg(
+        long,
+        env = "CLIENTELE_SQLITE_CACHE_KIB",
+        default_value_t = 8192,
+        global = true
+    )]
+    pub sqlite_cache_kib: u32,
+}
+
+impl DbArgs {
+    pub fn settings(&self) -> DbSettings {
+        DbSettings {
+            max_connections: self.db_max_connections,
+            min_connections: self.db_min_connections,
+            acquire_timeout: self.db_acquire_timeout,
+            idle_timeout: self.db_idle_timeout,
+            sqlite_synchronous: self.sqlite_synchronous,
+            sqlite_busy_timeout: self.sqlite_busy_timeout,
+            sqlite_cache_kib: self.sqlite_cache_kib,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -90,6 +146,15 @@ pub enum Command {
     },
     /// Print the GraphQL schema (SDL), the same text as schema.graphql.
     Schema,
+    /// Fill the database with synthetic firms and clients for benchmarks and load tests.
+    Seed {
+        /// How many firms, each with an ADMIN `admin@firm<N>.bench.clientele.test`.
+        #[arg(long, default_value_t = 10)]
+        firms: usize,
+        /// How many clients in all, spread evenly over the firms.
+        #[arg(long, default_value_t = 100_000)]
+        clients: u64,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -121,7 +186,7 @@ impl GlobalOpts {
             jwt_secret: self.jwt_secret.clone().filter(|s| !s.expose().is_empty()),
             scheduler_interval: self.scheduler_interval,
             request_timeout: self.request_timeout,
-            db_max_connections: self.db_max_connections,
+            db: self.db.settings(),
             smtp_url: self.smtp_url.clone(),
             smtp_from: self.smtp_from.clone(),
             test_routes: false,
@@ -164,6 +229,22 @@ pub async fn run(cli: Cli) -> Result<(), StartupError> {
             );
             eprintln!("Token for {} (valid 8h):", admin.email);
             println!("{token}");
+            Ok(())
+        }
+        Command::Seed { firms, clients } => {
+            let (services, _) = startup::connect_and_migrate(&config).await?;
+            let started = std::time::Instant::now();
+            let seeded = crate::seed::seed(&services, firms, clients).await?;
+            eprintln!(
+                "Seeded {} firms, {} clients and {} events in {:.1}s.",
+                seeded.firms.len(),
+                seeded.clients,
+                seeded.events,
+                started.elapsed().as_secs_f64()
+            );
+            for (id, email) in seeded.firms {
+                println!("{id} {email}");
+            }
             Ok(())
         }
         Command::Token { email, ttl } => {

@@ -37,8 +37,8 @@ pub struct Config {
     pub scheduler_interval: Duration,
     /// How long one HTTP request may run before it is answered with an error.
     pub request_timeout: Duration,
-    /// Maximum database connections in the pool.
-    pub db_max_connections: u32,
+    /// Pool size, timeouts and SQLite pragmas.
+    pub db: crate::db::DbSettings,
     /// Where notifications are delivered (`smtp://…`); `None` logs them and marks them sent.
     pub smtp_url: Option<Secret>,
     /// The sender of notifications.
@@ -56,7 +56,7 @@ impl Config {
             jwt_secret: None,
             scheduler_interval: Duration::from_secs(5),
             request_timeout: Duration::from_secs(30),
-            db_max_connections: 10,
+            db: crate::db::DbSettings::default(),
             smtp_url: None,
             smtp_from: DEFAULT_SMTP_FROM.into(),
             test_routes: false,

@@ -20,24 +20,81 @@ impl DbStats {
     }
 }
 
-/// Opens the pool. SQLite gets WAL, a busy timeout and foreign keys; both backends get
-/// the statement counter.
+/// SQLite's `synchronous` pragma: how often it waits for the disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Synchronous {
+    /// Never wait: a power loss may lose or corrupt recent commits.
+    Off,
+    /// With WAL, wait only at checkpoints: a power loss may lose the last commits but
+    /// never corrupts the database.
+    Normal,
+    /// Wait at every commit.
+    Full,
+}
+
+/// Pool and database settings, each read from its variable by the command line.
+#[derive(Debug, Clone)]
+pub struct DbSettings {
+    /// Most connections the pool opens.
+    pub max_connections: u32,
+    /// Connections the pool keeps open when idle.
+    pub min_connections: u32,
+    /// How long a request waits for a free connection before it fails.
+    pub acquire_timeout: Duration,
+    /// How long an idle connection above `min_connections` is kept.
+    pub idle_timeout: Duration,
+    /// SQLite only: the `synchronous` pragma.
+    pub sqlite_synchronous: Synchronous,
+    /// SQLite only: how long a connection waits for another's write lock.
+    pub sqlite_busy_timeout: Duration,
+    /// SQLite only: the page cache of each connection, in KiB.
+    pub sqlite_cache_kib: u32,
+}
+
+impl Default for DbSettings {
+    fn default() -> Self {
+        DbSettings {
+            max_connections: 10,
+            min_connections: 1,
+            acquire_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(600),
+            sqlite_synchronous: Synchronous::Normal,
+            sqlite_busy_timeout: Duration::from_secs(5),
+            sqlite_cache_kib: 8_192,
+        }
+    }
+}
+
+/// Opens the pool. SQLite gets WAL, the configured pragmas and foreign keys; both
+/// backends get the statement counter.
 pub async fn connect(
     url: &str,
-    max_connections: u32,
+    settings: &DbSettings,
 ) -> Result<(DatabaseConnection, Arc<DbStats>), DbErr> {
     let mut opt = ConnectOptions::new(url.to_owned());
-    opt.max_connections(max_connections.max(1))
-        .min_connections(1)
+    let max = settings.max_connections.max(1);
+    opt.max_connections(max)
+        .min_connections(settings.min_connections.min(max))
         .connect_timeout(Duration::from_secs(10))
-        .acquire_timeout(Duration::from_secs(10))
+        .acquire_timeout(settings.acquire_timeout)
+        .idle_timeout(settings.idle_timeout)
+        // sqlx pings every connection it hands out: one extra round trip per statement.
+        // A broken connection fails its statement instead, and the pool drops it.
+        .test_before_acquire(false)
         .sqlx_logging(false);
     if url.starts_with("sqlite:") {
-        opt.map_sqlx_sqlite_opts(|o| {
+        let s = settings.clone();
+        opt.map_sqlx_sqlite_opts(move |o| {
+            let synchronous = match s.sqlite_synchronous {
+                Synchronous::Off => SqliteSynchronous::Off,
+                Synchronous::Normal => SqliteSynchronous::Normal,
+                Synchronous::Full => SqliteSynchronous::Full,
+            };
             o.journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Normal)
-                .busy_timeout(Duration::from_secs(5))
+                .synchronous(synchronous)
+                .busy_timeout(s.sqlite_busy_timeout)
                 .foreign_keys(true)
+                .pragma("cache_size", format!("-{}", s.sqlite_cache_kib))
         });
     }
     let mut db = Database::connect(opt).await?;

@@ -34,6 +34,7 @@ pub struct AppState {
     pub schema: AppSchema,
     pub services: Services,
     pub tokens: Arc<Tokens>,
+    pub queries: Arc<limits::QueryCache>,
 }
 
 /// A JSON body in the GraphQL error shape, for refusals made before the schema runs.
@@ -219,7 +220,7 @@ async fn graphql_get(
         }
     }
     // The limits run before parsing, which is needed to see the operation type.
-    if let Err(err) = limits::check_request(&mut request) {
+    if let Err(err) = limits::check_request(&state.queries, &mut request) {
         return bad(err.message);
     }
     let name = request.operation_name.clone();
@@ -263,7 +264,7 @@ async fn execute(
         Err(res) => return *res,
     };
     let request = request.data(auth).data(Loaders::new(&state.services));
-    let response = state.schema.execute(request).await;
+    let response = limits::execute(&state.schema, &state.queries, request).await;
     async_graphql_axum::GraphQLResponse::from(response).into_response()
 }
 

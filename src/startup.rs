@@ -33,7 +33,7 @@ pub struct Application {
 pub async fn connect_and_migrate(
     config: &Config,
 ) -> Result<(Services, Arc<DbStats>), StartupError> {
-    let (conn, stats) = db::connect(&config.database_url, config.db_max_connections)
+    let (conn, stats) = db::connect(&config.database_url, &config.db)
         .await
         .map_err(|e| format!("cannot open the database: {e}"))?;
     Migrator::up(&conn, None)
@@ -84,6 +84,7 @@ impl Application {
             schema,
             services: services.clone(),
             tokens: tokens.clone(),
+            queries: Arc::default(),
         };
         let router = http::router(state, config.request_timeout, config.test_routes);
         let listener = TcpListener::bind(&config.bind)

@@ -4,13 +4,10 @@
 //! expanded (memoised), then async-graphql's own depth and complexity limits.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest, NextRequest,
-};
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
-use async_graphql::{Request, Response, ServerError, ServerResult, Value};
+use async_graphql::{ObjectType, Request, Response, Schema, ServerError, SubscriptionType, Value};
 
 use crate::error::{ErrorCode, INTERNAL_MESSAGE};
 
@@ -154,8 +151,44 @@ fn code_of(err: &ServerError) -> Option<&Value> {
     err.extensions.as_ref().and_then(|e| e.get("code"))
 }
 
-/// Checks a request's query text and shape before anything else runs.
-pub fn check_request(request: &mut Request) -> Result<(), ServerError> {
+/// Longest query text whose parsed document is kept for reuse.
+const MAX_CACHED_QUERY_BYTES: usize = 8_192;
+/// Most parsed documents kept; the cache starts afresh when full.
+const MAX_CACHED_QUERIES: usize = 256;
+
+/// Parsed documents by query text. Screens send the same few queries again and again,
+/// and parsing a page query costs about as much as running it. Only documents that
+/// passed the limits are kept, so a hit skips the checks too.
+#[derive(Default)]
+pub struct QueryCache {
+    docs: Mutex<HashMap<String, Arc<ExecutableDocument>>>,
+}
+
+impl QueryCache {
+    fn get(&self, query: &str) -> Option<Arc<ExecutableDocument>> {
+        self.docs.lock().ok()?.get(query).cloned()
+    }
+
+    fn put(&self, query: &str, doc: &ExecutableDocument) {
+        if query.len() > MAX_CACHED_QUERY_BYTES {
+            return;
+        }
+        if let Ok(mut docs) = self.docs.lock() {
+            if docs.len() >= MAX_CACHED_QUERIES {
+                docs.clear();
+            }
+            docs.insert(query.to_owned(), Arc::new(doc.clone()));
+        }
+    }
+}
+
+/// Checks a request's query text and shape before anything else runs, and leaves the
+/// parsed document in the request.
+pub fn check_request(cache: &QueryCache, request: &mut Request) -> Result<(), ServerError> {
+    if let Some(doc) = cache.get(&request.query) {
+        request.set_parsed_query(ExecutableDocument::clone(&doc));
+        return Ok(());
+    }
     if request.query.len() > MAX_QUERY_BYTES {
         return Err(coded(
             format!("The query is longer than {MAX_QUERY_BYTES} bytes."),
@@ -163,6 +196,7 @@ pub fn check_request(request: &mut Request) -> Result<(), ServerError> {
         ));
     }
     check_nesting(&request.query).map_err(|m| coded(m, ErrorCode::BadUserInput))?;
+    let query = request.query.clone();
     let doc = request.parsed_query().map_err(|mut e| {
         e.extensions
             .get_or_insert_with(Default::default)
@@ -175,39 +209,32 @@ pub fn check_request(request: &mut Request) -> Result<(), ServerError> {
             ErrorCode::BadUserInput,
         ));
     }
+    cache.put(&query, doc);
     Ok(())
 }
 
-/// The schema extension: request limits, and a safety net that gives every error a code.
-pub struct Hardening;
-
-impl ExtensionFactory for Hardening {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(HardeningExtension)
+/// Runs a request with the limits in front and, behind, a safety net that gives every
+/// error a code. Done around `Schema::execute` rather than as a schema extension: an
+/// extension puts a hook on every field resolved, and a page of clients resolves
+/// hundreds.
+pub async fn execute<Q, M, S>(
+    schema: &Schema<Q, M, S>,
+    cache: &QueryCache,
+    mut request: Request,
+) -> Response
+where
+    Q: ObjectType + 'static,
+    M: ObjectType + 'static,
+    S: SubscriptionType + 'static,
+{
+    let mut response = match check_request(cache, &mut request) {
+        Ok(()) => schema.execute(request).await,
+        Err(err) => Response::from_errors(vec![err]),
+    };
+    for err in &mut response.errors {
+        tag(err);
     }
-}
-
-struct HardeningExtension;
-
-#[async_graphql::async_trait::async_trait]
-impl Extension for HardeningExtension {
-    async fn prepare_request(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        mut request: Request,
-        next: NextPrepareRequest<'_>,
-    ) -> ServerResult<Request> {
-        check_request(&mut request)?;
-        next.run(ctx, request).await
-    }
-
-    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
-        let mut response = next.run(ctx).await;
-        for err in &mut response.errors {
-            tag(err);
-        }
-        response
-    }
+    response
 }
 
 /// Gives an error without a code one: request-level errors (parsing, validation, picking
@@ -241,7 +268,7 @@ mod tests {
     /// INTERNAL with the fixed message; the original text never reaches the client.
     #[tokio::test]
     async fn uncoded_resolver_errors_become_internal() {
-        use async_graphql::{EmptyMutation, EmptySubscription, Object, Schema};
+        use async_graphql::{EmptyMutation, EmptySubscription, Object};
         struct Q;
         #[Object]
         impl Q {
@@ -252,18 +279,18 @@ mod tests {
                 1
             }
         }
-        let schema = Schema::build(Q, EmptyMutation, EmptySubscription)
-            .extension(Hardening)
-            .finish();
-        let res = schema.execute("{ boom fine }").await;
+        let schema = Schema::build(Q, EmptyMutation, EmptySubscription).finish();
+        let cache = QueryCache::default();
+        let run = |q: &str| execute(&schema, &cache, Request::new(q));
+        let res = run("{ boom fine }").await;
         let json = serde_json::to_value(&res).unwrap();
         assert_eq!(json["errors"][0]["extensions"]["code"], "INTERNAL");
         assert_eq!(json["errors"][0]["message"], INTERNAL_MESSAGE);
         assert!(!json.to_string().contains("hunter2"));
-        let res = schema.execute("{ nope }").await;
+        let res = run("{ nope }").await;
         let json = serde_json::to_value(&res).unwrap();
         assert_eq!(json["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
-        let res = schema.execute("query A { fine } query B { fine }").await;
+        let res = run("query A { fine } query B { fine }").await;
         let json = serde_json::to_value(&res).unwrap();
         assert_eq!(json["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
     }

@@ -44,7 +44,6 @@ fn builder() -> async_graphql::SchemaBuilder<QueryRoot, MutationRoot, EmptySubsc
         MutationRoot::default(),
         EmptySubscription,
     )
-    .extension(limits::Hardening)
     .limit_depth(limits::MAX_DEPTH)
     .limit_complexity(limits::MAX_COMPLEXITY)
     .limit_recursive_depth(limits::MAX_NESTING)

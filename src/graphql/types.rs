@@ -156,6 +156,16 @@ impl PageInfo {
     }
 }
 
+/// Runs a resolver's body on the heap. async-graphql resolves each field of an object
+/// through one future sized for the object's largest field, so one data-loading field
+/// would make every plain field of every row (`id`, `name`, ...) allocate and copy its
+/// state; boxed, the loading fields take a pointer's room.
+async fn boxed<T>(
+    body: impl std::future::Future<Output = async_graphql::Result<T>> + Send,
+) -> async_graphql::Result<T> {
+    Box::pin(body).await
+}
+
 /// A firm: the tenant that owns staff, clients and their history.
 pub struct Firm(pub firm::Model);
 
@@ -208,8 +218,11 @@ impl User {
     }
     /// The user's firm.
     async fn firm(&self, ctx: &Context<'_>) -> async_graphql::Result<Firm> {
-        let svc = ctx.services()?;
-        firms::get(svc, self.0.firm_id).await.gql().map(Firm)
+        boxed(async move {
+            let svc = ctx.services()?;
+            firms::get(svc, self.0.firm_id).await.gql().map(Firm)
+        })
+        .await
     }
 }
 
@@ -304,86 +317,104 @@ impl Client {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Vec<AvailableAction>> {
-        let svc = ctx.services()?;
-        let actor = ctx.actor()?;
-        let role = actor.role().unwrap_or(entity::Role::Viewer);
-        let facts = ctx
-            .data::<Loaders>()?
-            .facts
-            .load_one(self.0.id)
-            .await?
-            .unwrap_or_default();
-        Ok(
-            lifecycle::available_actions(&self.0, &facts, role, svc.clock.now())
-                .into_iter()
-                .map(|(action, res)| {
-                    let (code, reason) = match res {
-                        Ok(()) => (None, None),
-                        Err(e) => (Some(e.code()), Some(e.public_message())),
-                    };
-                    AvailableAction {
-                        action: action.into(),
-                        allowed: code.is_none(),
-                        code,
-                        reason,
-                    }
-                })
-                .collect(),
-        )
+        boxed(async move {
+            let svc = ctx.services()?;
+            let actor = ctx.actor()?;
+            let role = actor.role().unwrap_or(entity::Role::Viewer);
+            let facts = ctx
+                .data::<Loaders>()?
+                .facts
+                .load_one(self.0.id)
+                .await?
+                .unwrap_or_default();
+            Ok(
+                lifecycle::available_actions(&self.0, &facts, role, svc.clock.now())
+                    .into_iter()
+                    .map(|(action, res)| {
+                        let (code, reason) = match res {
+                            Ok(()) => (None, None),
+                            Err(e) => (Some(e.code()), Some(e.public_message())),
+                        };
+                        AvailableAction {
+                            action: action.into(),
+                            allowed: code.is_none(),
+                            code,
+                            reason,
+                        }
+                    })
+                    .collect(),
+            )
+        })
+        .await
     }
 
     /// The contact who took the account over, once DISCONNECTED.
     async fn account_owner(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Contact>> {
-        let Some(id) = self.0.account_owner_contact_id else {
-            return Ok(None);
-        };
-        let loaders = ctx.data::<Loaders>()?;
-        Ok(loaders.contacts.load_one(id).await?.map(Contact))
+        boxed(async move {
+            let Some(id) = self.0.account_owner_contact_id else {
+                return Ok(None);
+            };
+            let loaders = ctx.data::<Loaders>()?;
+            Ok(loaders.contacts.load_one(id).await?.map(Contact))
+        })
+        .await
     }
 
     /// The client's contacts (people on its side), by name.
     async fn contacts(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Contact>> {
-        let rows = ctx
-            .data::<Loaders>()?
-            .children
-            .load_one(ContactsOf(self.0.id))
-            .await?;
-        Ok(rows.unwrap_or_default().into_iter().map(Contact).collect())
+        boxed(async move {
+            let rows = ctx
+                .data::<Loaders>()?
+                .children
+                .load_one(ContactsOf(self.0.id))
+                .await?;
+            Ok(rows.unwrap_or_default().into_iter().map(Contact).collect())
+        })
+        .await
     }
 
     /// Staff users assigned to the client, ACTIVE and ARCHIVED.
     async fn stakeholders(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Stakeholder>> {
-        let rows = ctx
-            .data::<Loaders>()?
-            .children
-            .load_one(StakeholdersOf(self.0.id))
-            .await?;
-        Ok(rows
-            .unwrap_or_default()
-            .into_iter()
-            .map(Stakeholder)
-            .collect())
+        boxed(async move {
+            let rows = ctx
+                .data::<Loaders>()?
+                .children
+                .load_one(StakeholdersOf(self.0.id))
+                .await?;
+            Ok(rows
+                .unwrap_or_default()
+                .into_iter()
+                .map(Stakeholder)
+                .collect())
+        })
+        .await
     }
 
     /// The client's workflows, newest first.
     async fn workflows(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Workflow>> {
-        let rows = ctx
-            .data::<Loaders>()?
-            .children
-            .load_one(WorkflowsOf(self.0.id))
-            .await?;
-        Ok(rows.unwrap_or_default().into_iter().map(Workflow).collect())
+        boxed(async move {
+            let rows = ctx
+                .data::<Loaders>()?
+                .children
+                .load_one(WorkflowsOf(self.0.id))
+                .await?;
+            Ok(rows.unwrap_or_default().into_iter().map(Workflow).collect())
+        })
+        .await
     }
 
     /// Every subscription period of the client, newest first.
     async fn subscriptions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Subscription>> {
-        let facts = ctx.data::<Loaders>()?.facts.load_one(self.0.id).await?;
-        Ok(facts
-            .unwrap_or_default()
-            .subscriptions
-            .into_iter()
-            .map(Subscription)
-            .collect())
+        boxed(async move {
+            let facts = ctx.data::<Loaders>()?.facts.load_one(self.0.id).await?;
+            Ok(facts
+                .unwrap_or_default()
+                .subscriptions
+                .into_iter()
+                .map(Subscription)
+                .collect())
+        })
+        .await
     }
 
     /// The running subscription (not ended, period not over), if any.
@@ -391,24 +422,30 @@ impl Client {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Option<Subscription>> {
-        let svc = ctx.services()?;
-        let facts = ctx.data::<Loaders>()?.facts.load_one(self.0.id).await?;
-        let facts = facts.unwrap_or_default();
-        Ok(billing::current(&facts.subscriptions, svc.clock.now())
-            .cloned()
-            .map(Subscription))
+        boxed(async move {
+            let svc = ctx.services()?;
+            let facts = ctx.data::<Loaders>()?.facts.load_one(self.0.id).await?;
+            let facts = facts.unwrap_or_default();
+            Ok(billing::current(&facts.subscriptions, svc.clock.now())
+                .cloned()
+                .map(Subscription))
+        })
+        .await
     }
 
     /// E-mails written for this client, newest first (ADMIN).
     #[graphql(guard = "super::guards::RoleGuard(entity::Role::Admin)")]
     async fn notifications(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Notification>> {
-        let svc = ctx.services()?;
-        Ok(outbox::of_client(svc, self.0.id)
-            .await
-            .gql()?
-            .into_iter()
-            .map(Notification)
-            .collect())
+        boxed(async move {
+            let svc = ctx.services()?;
+            Ok(outbox::of_client(svc, self.0.id)
+                .await
+                .gql()?
+                .into_iter()
+                .map(Notification)
+                .collect())
+        })
+        .await
     }
 
     /// The most recent event of the client's history.
@@ -416,13 +453,16 @@ impl Client {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Option<LifecycleEvent>> {
-        let loaders = ctx.data::<Loaders>()?;
-        let rows = loaders.newest_events.load_one((self.0.id, 1)).await?;
-        Ok(rows
-            .unwrap_or_default()
-            .into_iter()
-            .next()
-            .map(LifecycleEvent))
+        boxed(async move {
+            let loaders = ctx.data::<Loaders>()?;
+            let rows = loaders.newest_events.load_one((self.0.id, 1)).await?;
+            Ok(rows
+                .unwrap_or_default()
+                .into_iter()
+                .next()
+                .map(LifecycleEvent))
+        })
+        .await
     }
 
     /// The client's history, newest first.
@@ -435,50 +475,53 @@ impl Client {
         #[graphql(desc = "Page size from the end (at most 100).")] last: Option<i32>,
         #[graphql(desc = "Cursor before which the page ends.")] before: Option<String>,
     ) -> async_graphql::Result<LifecycleEventConnection> {
-        let svc = ctx.services()?;
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        let window = args.window("event_at").gql()?;
-        let scope = HistoryScope::Client {
-            firm_id: self.0.firm_id,
-            client_id: self.0.id,
-        };
-        // First pages of many clients are batched into one statement.
-        if !window.backward && window.after.is_none() && window.before.is_none() {
-            let loaders = ctx.data::<Loaders>()?;
-            let mut rows = loaders
-                .newest_events
-                .load_one((self.0.id, window.limit))
-                .await?
-                .unwrap_or_default();
-            let more = rows.len() as u64 > window.limit;
-            rows.truncate(usize::try_from(window.limit).unwrap_or(usize::MAX));
-            let items = rows
-                .into_iter()
-                .map(|e| {
-                    let cursor = crate::service::pagination::Cursor {
-                        field: "event_at".into(),
-                        value: crate::service::pagination::SortValue::Time(e.at),
-                        id: e.id,
-                    };
-                    (cursor.encode(), e)
-                })
-                .collect();
-            let page = Page {
-                items,
-                has_next_page: more,
-                has_previous_page: false,
+        boxed(async move {
+            let svc = ctx.services()?;
+            let args = PageArgs {
+                first,
+                after,
+                last,
+                before,
             };
-            return Ok(LifecycleEventConnection::new(page, scope));
-        }
-        let page = audit::history(svc, self.0.firm_id, self.0.id, &args)
-            .await
-            .gql()?;
-        Ok(LifecycleEventConnection::new(page, scope))
+            let window = args.window("event_at").gql()?;
+            let scope = HistoryScope::Client {
+                firm_id: self.0.firm_id,
+                client_id: self.0.id,
+            };
+            // First pages of many clients are batched into one statement.
+            if !window.backward && window.after.is_none() && window.before.is_none() {
+                let loaders = ctx.data::<Loaders>()?;
+                let mut rows = loaders
+                    .newest_events
+                    .load_one((self.0.id, window.limit))
+                    .await?
+                    .unwrap_or_default();
+                let more = rows.len() as u64 > window.limit;
+                rows.truncate(usize::try_from(window.limit).unwrap_or(usize::MAX));
+                let items = rows
+                    .into_iter()
+                    .map(|e| {
+                        let cursor = crate::service::pagination::Cursor {
+                            field: "event_at".into(),
+                            value: crate::service::pagination::SortValue::Time(e.at),
+                            id: e.id,
+                        };
+                        (cursor.encode(), e)
+                    })
+                    .collect();
+                let page = Page {
+                    items,
+                    has_next_page: more,
+                    has_previous_page: false,
+                };
+                return Ok(LifecycleEventConnection::new(page, scope));
+            }
+            let page = audit::history(svc, self.0.firm_id, self.0.id, &args)
+                .await
+                .gql()?;
+            Ok(LifecycleEventConnection::new(page, scope))
+        })
+        .await
     }
 }
 
@@ -498,12 +541,15 @@ impl LifecycleEvent {
     }
     /// The client acted on; null once it has been deleted.
     async fn client(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Client>> {
-        let loaders = ctx.data::<Loaders>()?;
-        Ok(loaders
-            .clients
-            .load_one(self.0.client_id)
-            .await?
-            .map(Client))
+        boxed(async move {
+            let loaders = ctx.data::<Loaders>()?;
+            Ok(loaders
+                .clients
+                .load_one(self.0.client_id)
+                .await?
+                .map(Client))
+        })
+        .await
     }
     /// What was done.
     async fn action(&self) -> LifecycleAction {
@@ -519,11 +565,14 @@ impl LifecycleEvent {
     }
     /// Who did it; null when the scheduler applied a scheduled action.
     async fn actor(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
-        let Some(id) = self.0.actor_id else {
-            return Ok(None);
-        };
-        let loaders = ctx.data::<Loaders>()?;
-        Ok(loaders.users.load_one(id).await?.map(User))
+        boxed(async move {
+            let Some(id) = self.0.actor_id else {
+                return Ok(None);
+            };
+            let loaders = ctx.data::<Loaders>()?;
+            Ok(loaders.users.load_one(id).await?.map(User))
+        })
+        .await
     }
     /// Why, if a reason was given.
     async fn reason(&self) -> Option<LifecycleReason> {
@@ -837,11 +886,14 @@ impl Workflow {
     }
     /// The contact doing the work, if assigned.
     async fn assignee(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Contact>> {
-        let Some(id) = self.0.assignee_contact_id else {
-            return Ok(None);
-        };
-        let loaders = ctx.data::<Loaders>()?;
-        Ok(loaders.contacts.load_one(id).await?.map(Contact))
+        boxed(async move {
+            let Some(id) = self.0.assignee_contact_id else {
+                return Ok(None);
+            };
+            let loaders = ctx.data::<Loaders>()?;
+            Ok(loaders.contacts.load_one(id).await?.map(Contact))
+        })
+        .await
     }
     /// When it started.
     async fn created_at(&self) -> DateTime<Utc> {

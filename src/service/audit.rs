@@ -143,41 +143,79 @@ pub async fn audit_log_count(svc: &Services, actor: &Actor) -> AppResult<u64> {
         .await?)
 }
 
-/// The newest `limit` events of each client, in one statement (a window function), for
-/// the data loader behind `Client.history` first pages and `Client.latestEvent`.
+/// Most clients whose newest events one statement reads (SQLite allows 500 terms in a
+/// compound SELECT; a page has at most 100 clients).
+const NEWEST_EVENTS_BATCH: usize = 200;
+
+/// The newest `limit` events of each client, for the data loader behind `Client.history`
+/// first pages and `Client.latestEvent`: one statement for a page of clients.
+///
+/// Each client's events are read by an index seek on `(client_id, at, id)` that stops
+/// after `limit` rows, so the cost does not grow with the length of a history: a
+/// LATERAL join over the ids on PostgreSQL, and on SQLite (no LATERAL) a UNION ALL of
+/// one limited SELECT per client. A window function over all the clients' events was
+/// simpler, but a page holding one client with a thousand events then read them all.
 pub async fn newest_events(
     svc: &Services,
     client_ids: &[Uuid],
     limit: u64,
 ) -> AppResult<HashMap<Uuid, Vec<lifecycle_event::Model>>> {
     let mut out: HashMap<Uuid, Vec<lifecycle_event::Model>> = HashMap::new();
-    if client_ids.is_empty() || limit == 0 {
+    if limit == 0 {
         return Ok(out);
     }
-    let backend = svc.db.get_database_backend();
-    let placeholder = |i: usize| match backend {
-        DbBackend::Postgres => format!("${i}"),
-        _ => "?".to_string(),
-    };
-    let list: Vec<String> = (1..=client_ids.len()).map(placeholder).collect();
-    let limit_ph = placeholder(client_ids.len() + 1);
-    let sql = format!(
-        "SELECT id, firm_id, client_id, action, from_status, to_status, actor_id, reason, \
-         feedback, details, at FROM (SELECT e.*, ROW_NUMBER() OVER (PARTITION BY client_id \
-         ORDER BY at DESC, id DESC) AS rn FROM lifecycle_events e WHERE client_id IN ({})) \
-         ranked WHERE rn <= {} ORDER BY client_id, at DESC, id DESC",
-        list.join(", "),
-        limit_ph
-    );
-    let mut values: Vec<sea_orm::Value> = client_ids.iter().map(|id| (*id).into()).collect();
-    values.push(i64::try_from(limit).unwrap_or(i64::MAX).into());
-    let rows = lifecycle_event::Model::find_by_statement(Statement::from_sql_and_values(
-        backend, sql, values,
-    ))
-    .all(&svc.db)
-    .await?;
-    for row in rows {
-        out.entry(row.client_id).or_default().push(row);
+    for chunk in client_ids.chunks(NEWEST_EVENTS_BATCH) {
+        for row in newest_events_of(svc, chunk, limit).await? {
+            out.entry(row.client_id).or_default().push(row);
+        }
+    }
+    // Newest first, whatever order the UNION ALL's branches came back in.
+    for events in out.values_mut() {
+        events.sort_by_key(|e| std::cmp::Reverse((e.at, e.id)));
     }
     Ok(out)
+}
+
+async fn newest_events_of(
+    svc: &Services,
+    client_ids: &[Uuid],
+    limit: u64,
+) -> AppResult<Vec<lifecycle_event::Model>> {
+    const COLS: &str =
+        "id, firm_id, client_id, action, from_status, to_status, actor_id, reason, feedback, \
+         details, at";
+    let backend = svc.db.get_database_backend();
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let mut values: Vec<sea_orm::Value> = Vec::with_capacity(client_ids.len() * 2 + 1);
+    let sql = if backend == DbBackend::Postgres {
+        let ids: Vec<String> = (1..=client_ids.len())
+            .map(|i| format!("(${i}::uuid)"))
+            .collect();
+        values.extend(client_ids.iter().map(|id| sea_orm::Value::from(*id)));
+        values.push(limit.into());
+        format!(
+            "SELECT e.* FROM (VALUES {}) AS c(id) CROSS JOIN LATERAL (SELECT {COLS} \
+             FROM lifecycle_events WHERE client_id = c.id ORDER BY at DESC, id DESC \
+             LIMIT ${}) e ORDER BY e.client_id, e.at DESC, e.id DESC",
+            ids.join(", "),
+            client_ids.len() + 1
+        )
+    } else {
+        let branch = format!(
+            "SELECT * FROM (SELECT {COLS} FROM lifecycle_events WHERE client_id = ? \
+             ORDER BY at DESC, id DESC LIMIT ?)"
+        );
+        for id in client_ids {
+            values.push((*id).into());
+            values.push(limit.into());
+        }
+        vec![branch; client_ids.len()].join(" UNION ALL ")
+    };
+    Ok(
+        lifecycle_event::Model::find_by_statement(Statement::from_sql_and_values(
+            backend, sql, values,
+        ))
+        .all(&svc.db)
+        .await?,
+    )
 }

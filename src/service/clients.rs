@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use super::audit::{self, EventDraft};
 use super::pagination::{fetch_page, Keyset, Page, PageArgs, SortValue};
+use super::rows::ClientRow;
 use super::{emails, Actor, Services};
 use crate::db;
 use crate::domain::{Email, Name, SearchText};
@@ -394,7 +395,15 @@ pub async fn list(
         id: client::Column::Id,
         direction,
     };
-    fetch_page(&svc.db, select, keyset, &window, |c| (field.value(c), c.id)).await
+    let page = fetch_page(&svc.db, select, keyset, &window, |c: &ClientRow| {
+        (field.value(&c.0), c.0.id)
+    })
+    .await?;
+    Ok(Page {
+        items: page.items.into_iter().map(|(k, c)| (k, c.0)).collect(),
+        has_next_page: page.has_next_page,
+        has_previous_page: page.has_previous_page,
+    })
 }
 
 /// How many clients match `filter`.

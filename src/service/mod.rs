@@ -29,6 +29,8 @@ pub mod lifecycle;
 pub mod outbox;
 /// Keyset pagination: cursors and page windows.
 pub mod pagination;
+/// Client rows decoded by position for list pages.
+pub mod rows;
 /// Applying due scheduled activations and decommissions.
 pub mod scheduler;
 /// Staff users assigned to clients.

@@ -1,7 +1,9 @@
 use base64::Engine;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
-use sea_orm::{ColumnTrait, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect, Select};
+use sea_orm::{
+    ColumnTrait, EntityTrait, FromQueryResult, Order, QueryFilter, QueryOrder, QuerySelect, Select,
+};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -144,17 +146,18 @@ pub struct Keyset<'a, E: EntityTrait> {
     pub direction: Order,
 }
 
-/// Runs `select` as one keyset page. `key_of` reads the sort value back from a row to
-/// build its cursor.
-pub async fn fetch_page<E, C>(
+/// Runs `select` as one keyset page of rows decoded as `M`. `key_of` reads the sort
+/// value back from a row to build its cursor.
+pub async fn fetch_page<E, M, C>(
     db: &C,
     select: Select<E>,
     order: Keyset<'_, E>,
     window: &Window,
-    key_of: impl Fn(&E::Model) -> (SortValue, Uuid),
-) -> AppResult<Page<E::Model>>
+    key_of: impl Fn(&M) -> (SortValue, Uuid),
+) -> AppResult<Page<M>>
 where
     E: EntityTrait,
+    M: FromQueryResult + Send + Sync,
     C: sea_orm::ConnectionTrait,
 {
     let Keyset {
@@ -191,6 +194,7 @@ where
         .order_by(key, order.clone())
         .order_by(id, order)
         .limit(window.limit + 1)
+        .into_model::<M>()
         .all(db)
         .await?;
     let more = rows.len() as u64 > window.limit;

@@ -178,7 +178,7 @@ pub fn test_config(database_url: &str) -> Config {
     config.scheduler_interval = Duration::from_secs(3600);
     config.request_timeout = Duration::from_secs(10);
     config.test_routes = true;
-    config.db_max_connections = 8;
+    config.db.max_connections = 8;
     config
 }
 
