@@ -5,8 +5,11 @@
 -- BENCH_MODE    "cycle"  each request takes the next body of the file, round-robin;
 --               "flip"   lifecycle on distinct clients: line 1 is the suspend body and
 --                        line 2 the unsuspend body, each with the placeholder __ID__;
---                        BENCH_IDS is a file of client ids, split between the threads;
---                        every client is suspended in one pass and unsuspended in the next;
+--                        BENCH_IDS is a file of ACTIVE client ids, split between the
+--                        threads; each request takes the next client with no request in
+--                        flight and suspends it if its last answer said ACTIVE, else
+--                        unsuspends it (a request wrk drew but never sent leaves its
+--                        client out, instead of asking for an impossible transition);
 --               "shared" lifecycle on one client with expectedVersion: line 1 suspend,
 --                        line 2 unsuspend, with __VERSION__; each thread follows the
 --                        version and status its responses report.
@@ -55,6 +58,8 @@ function init(args)
       end
     end
     k = 0
+    suspended_ids = {}
+    in_flight = {}
   elseif mode == "shared" then
     base = tonumber(os.getenv("BENCH_VERSION"))
     version = base
@@ -66,10 +71,19 @@ function request()
   local body
   if mode == "flip" then
     local n = #ids
-    local pass = math.floor(k / n)
-    local target = ids[(k % n) + 1]
-    k = k + 1
-    body = bodies[(pass % 2) + 1]:gsub("__ID__", target)
+    local target = nil
+    for _ = 1, n do
+      local candidate = ids[(k % n) + 1]
+      k = k + 1
+      if not in_flight[candidate] then
+        target = candidate
+        break
+      end
+    end
+    target = target or ids[(k % n) + 1]
+    in_flight[target] = true
+    local template = suspended_ids[target] and bodies[2] or bodies[1]
+    body = template:gsub("__ID__", target)
   elseif mode == "shared" then
     local template = suspended and bodies[2] or bodies[1]
     body = template:gsub("__VERSION__", tostring(version))
@@ -100,6 +114,13 @@ function response(status, headers, body)
     return
   end
   ok = ok + 1
+  if mode == "flip" then
+    local target = body:match('"id":"([%w%-]+)"')
+    if target then
+      in_flight[target] = nil
+      suspended_ids[target] = body:find('"status":"SUSPENDED"', 1, true) ~= nil
+    end
+  end
   if mode == "shared" then
     local v = body:match('"version":(%d+)')
     local s = body:match('"status":"(%u+)"')

@@ -106,7 +106,7 @@ pub struct DbArgs {
     #[arg(
         long,
         env = "CLIENTELE_SQLITE_CACHE_KIB",
-        default_value_t = 8192,
+        default_value_t = 2048,
         global = true
     )]
     pub sqlite_cache_kib: u32,

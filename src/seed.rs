@@ -8,7 +8,6 @@ use entity::{
 use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, TransactionTrait};
 use uuid::Uuid;
 
-use crate::db;
 use crate::domain::{Email, Name};
 use crate::error::AppResult;
 use crate::service::{firms, Services};
@@ -123,7 +122,7 @@ async fn seed_firm(
     let start = now - Duration::days(730);
     let (mut clients, mut events) = (Vec::with_capacity(BATCH), Vec::with_capacity(BATCH * 2));
     let mut total_events = 0;
-    let txn = db::begin_write(&svc.db).await?;
+    let txn = svc.begin_write().await?;
     for i in 0..count {
         // Evenly spread over two years, with jitter so the order is not the insertion order.
         let base = span_secs * i / count.max(1);

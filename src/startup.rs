@@ -33,18 +33,19 @@ pub struct Application {
 pub async fn connect_and_migrate(
     config: &Config,
 ) -> Result<(Services, Arc<DbStats>), StartupError> {
-    let (conn, stats) = db::connect(&config.database_url, &config.db)
+    let pools = db::connect(&config.database_url, &config.db)
         .await
         .map_err(|e| format!("cannot open the database: {e}"))?;
-    Migrator::up(&conn, None)
+    Migrator::up(&pools.write, None)
         .await
         .map_err(|e| format!("cannot apply migrations: {e}"))?;
     Ok((
         Services {
-            db: conn,
+            db: pools.read,
+            writer: pools.write,
             clock: Clock::default(),
         },
-        stats,
+        pools.stats,
     ))
 }
 

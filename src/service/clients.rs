@@ -11,7 +11,6 @@ use super::audit::{self, EventDraft};
 use super::pagination::{fetch_page, Keyset, Page, PageArgs, SortValue};
 use super::rows::ClientRow;
 use super::{emails, Actor, Services};
-use crate::db;
 use crate::domain::{Email, Name, SearchText};
 use crate::error::{AppError, AppResult, EmailHolder};
 
@@ -72,7 +71,7 @@ pub async fn create(svc: &Services, actor: &Actor, input: NewClient) -> AppResul
         updated_at: now,
         status_changed_at: now,
     };
-    let txn = db::begin_write(&svc.db).await?;
+    let txn = svc.begin_write().await?;
     if let Some(email) = &model.email {
         ensure_email_free(&txn, firm_id, email, None).await?;
     }
@@ -134,7 +133,7 @@ pub async fn update(
     use client::Column as C;
     actor.require(Role::Member, "edit clients")?;
     let firm_id = actor.firm_id();
-    let txn = db::begin_write(&svc.db).await?;
+    let txn = svc.begin_write().await?;
     let current = super::lifecycle::load(&txn, firm_id, client_id)
         .await?
         .ok_or(AppError::NotFound("client"))?;

@@ -9,7 +9,6 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{emails, Actor, Services};
-use crate::db;
 use crate::domain::{Email, Name};
 use crate::error::{AppError, AppResult};
 
@@ -35,7 +34,7 @@ pub async fn add(
     email: Email,
 ) -> AppResult<contact::Model> {
     actor.require(Role::Member, "manage contacts")?;
-    let txn = db::begin_write(&svc.db).await?;
+    let txn = svc.begin_write().await?;
     client::Entity::find_by_id(client_id)
         .filter(client::Column::FirmId.eq(actor.firm_id()))
         .one(&txn)
@@ -96,7 +95,7 @@ pub async fn update(
     email: Option<Email>,
 ) -> AppResult<contact::Model> {
     actor.require(Role::Member, "manage contacts")?;
-    let txn = db::begin_write(&svc.db).await?;
+    let txn = svc.begin_write().await?;
     let mut c = load(&txn, actor, contact_id).await?;
     if let Some(name) = name {
         c.name = name.into_inner();
@@ -142,7 +141,7 @@ async fn set_status(
     to: ContactStatus,
 ) -> AppResult<contact::Model> {
     actor.require(Role::Member, "manage contacts")?;
-    let txn = db::begin_write(&svc.db).await?;
+    let txn = svc.begin_write().await?;
     let mut c = load(&txn, actor, contact_id).await?;
     if c.status == to {
         return Err(contact_state(match to {

@@ -3,7 +3,6 @@ use sea_orm::{ActiveValue::Set, EntityTrait, PaginatorTrait};
 use uuid::Uuid;
 
 use super::{users, Services};
-use crate::db;
 use crate::domain::{Email, Name};
 use crate::error::{AppError, AppResult};
 
@@ -20,7 +19,7 @@ pub async fn create(
         name: name.into_inner(),
         created_at: now,
     };
-    let txn = db::begin_write(&svc.db).await?;
+    let txn = svc.begin_write().await?;
     firm::Entity::insert(firm::ActiveModel {
         id: Set(firm.id),
         name: Set(firm.name.clone()),

@@ -15,7 +15,6 @@ use super::audit::{self, EventDraft};
 use super::billing::{self, Start};
 use super::outbox::{self, Draft};
 use super::{contacts, emails, role_name, workflows, Actor, Services};
-use crate::db;
 use crate::domain::{ConfirmName, Feedback};
 use crate::error::{AppError, AppResult};
 use entity::lifecycle_event;
@@ -622,7 +621,7 @@ pub async fn perform(
     let rule = rule_of(action).ok_or_else(|| AppError::internal("not a lifecycle action"))?;
     // The role is checked before anything is read, so a refusal says nothing about the id.
     actor.require(rule.min_role, rule.verb)?;
-    let txn = db::begin_write(&svc.db).await?;
+    let txn = svc.begin_write().await?;
     let outcome = perform_in(&txn, svc, actor, client_id, action, &cmd).await?;
     txn.commit().await?;
     Ok(outcome)

@@ -63,8 +63,19 @@ impl Clock {
 /// What every service call needs: the database and the clock.
 #[derive(Debug, Clone)]
 pub struct Services {
+    /// Reads, and writes outside a transaction.
     pub db: DatabaseConnection,
+    /// Write transactions (see [`crate::db::Pools`]); open them with
+    /// [`Services::begin_write`].
+    pub writer: DatabaseConnection,
     pub clock: Clock,
+}
+
+impl Services {
+    /// Opens a transaction that will write (`BEGIN IMMEDIATE` on SQLite).
+    pub async fn begin_write(&self) -> Result<sea_orm::DatabaseTransaction, sea_orm::DbErr> {
+        crate::db::begin_write(&self.writer).await
+    }
 }
 
 /// Who performs an action.

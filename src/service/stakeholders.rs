@@ -5,7 +5,6 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 use uuid::Uuid;
 
 use super::{Actor, Services};
-use crate::db;
 use crate::error::{AppError, AppResult};
 
 /// Assigns a staff user of the firm to a client (MEMBER); assigning an archived
@@ -18,7 +17,7 @@ pub async fn assign(
 ) -> AppResult<stakeholder::Model> {
     actor.require(Role::Member, "assign stakeholders")?;
     let firm_id = actor.firm_id();
-    let txn = db::begin_write(&svc.db).await?;
+    let txn = svc.begin_write().await?;
     client::Entity::find_by_id(client_id)
         .filter(client::Column::FirmId.eq(firm_id))
         .one(&txn)
@@ -96,7 +95,7 @@ pub async fn archive(
     user_id: Uuid,
 ) -> AppResult<stakeholder::Model> {
     actor.require(Role::Member, "archive stakeholders")?;
-    let txn = db::begin_write(&svc.db).await?;
+    let txn = svc.begin_write().await?;
     let mut s = stakeholder::Entity::find()
         .filter(stakeholder::Column::FirmId.eq(actor.firm_id()))
         .filter(stakeholder::Column::ClientId.eq(client_id))

@@ -126,7 +126,7 @@ pub async fn create(
     role: Role,
 ) -> AppResult<user::Model> {
     actor.require(Role::Admin, "manage staff")?;
-    let txn = crate::db::begin_write(&svc.db).await?;
+    let txn = svc.begin_write().await?;
     let user = insert(&txn, actor.firm_id(), name, email, role, svc.clock.now()).await?;
     txn.commit().await?;
     Ok(user)

@@ -10,7 +10,6 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{Actor, Services};
-use crate::db;
 use crate::domain::Name;
 use crate::error::{AppError, AppResult};
 
@@ -26,7 +25,7 @@ pub async fn start(
 ) -> AppResult<workflow::Model> {
     actor.require(Role::Member, "start workflows")?;
     let firm_id = actor.firm_id();
-    let txn = db::begin_write(&svc.db).await?;
+    let txn = svc.begin_write().await?;
     let c = client::Entity::find_by_id(client_id)
         .filter(client::Column::FirmId.eq(firm_id))
         .one(&txn)
@@ -93,7 +92,7 @@ pub async fn finish(
     to: WorkflowStatus,
 ) -> AppResult<workflow::Model> {
     actor.require(Role::Member, "manage workflows")?;
-    let txn = db::begin_write(&svc.db).await?;
+    let txn = svc.begin_write().await?;
     let mut w = workflow::Entity::find_by_id(workflow_id)
         .filter(workflow::Column::FirmId.eq(actor.firm_id()))
         .one(&txn)
