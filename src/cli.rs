@@ -301,3 +301,38 @@ async fn serve(config: Config) -> Result<(), StartupError> {
     app.run_until_stopped(startup::shutdown_signal()).await?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_settings_are_read_from_the_command_line() {
+        let cli = Cli::try_parse_from([
+            "clientele",
+            "--db-max-connections",
+            "4",
+            "--db-min-connections",
+            "2",
+            "--db-acquire-timeout",
+            "3s",
+            "--db-idle-timeout",
+            "1m",
+            "--sqlite-synchronous",
+            "full",
+            "--sqlite-busy-timeout",
+            "250ms",
+            "--sqlite-cache-kib",
+            "512",
+        ])
+        .unwrap();
+        let s = cli.opts.config().db;
+        assert_eq!((s.max_connections, s.min_connections), (4, 2));
+        assert_eq!(s.acquire_timeout, Duration::from_secs(3));
+        assert_eq!(s.idle_timeout, Duration::from_secs(60));
+        assert_eq!(s.sqlite_synchronous, Synchronous::Full);
+        assert_eq!(s.sqlite_busy_timeout, Duration::from_millis(250));
+        assert_eq!(s.sqlite_cache_kib, 512);
+        assert!(Cli::try_parse_from(["clientele", "--sqlite-synchronous", "sometimes"]).is_err());
+    }
+}

@@ -153,3 +153,61 @@ pub async fn ping(db: &DatabaseConnection) -> bool {
 pub fn is_postgres(db: &DatabaseConnection) -> bool {
     db.get_database_backend() == DbBackend::Postgres
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sea_orm::{ConnectionTrait, Statement};
+
+    async fn pragma(db: &DatabaseConnection, name: &str) -> i64 {
+        let row = db
+            .query_one_raw(Statement::from_string(
+                DbBackend::Sqlite,
+                format!("PRAGMA {name}"),
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        row.try_get_by_index::<i64>(0).unwrap()
+    }
+
+    /// The settings reach every SQLite connection of both pools.
+    #[tokio::test]
+    async fn sqlite_settings_are_applied_to_both_pools() {
+        let path = std::env::temp_dir().join(format!("clientele-{}.db", uuid::Uuid::new_v4()));
+        let url = format!("sqlite://{}?mode=rwc", path.display());
+        let settings = DbSettings {
+            max_connections: 3,
+            sqlite_synchronous: Synchronous::Full,
+            sqlite_busy_timeout: Duration::from_millis(1234),
+            sqlite_cache_kib: 1024,
+            ..DbSettings::default()
+        };
+        let pools = connect(&url, &settings).await.unwrap();
+        for db in [&pools.read, &pools.write] {
+            assert_eq!(pragma(db, "synchronous").await, 2, "FULL");
+            assert_eq!(pragma(db, "busy_timeout").await, 1234);
+            assert_eq!(pragma(db, "cache_size").await, -1024, "KiB");
+            assert_eq!(pragma(db, "foreign_keys").await, 1);
+        }
+        assert_eq!(
+            pools
+                .read
+                .get_sqlite_connection_pool()
+                .options()
+                .get_max_connections(),
+            3
+        );
+        assert_eq!(
+            pools
+                .write
+                .get_sqlite_connection_pool()
+                .options()
+                .get_max_connections(),
+            1
+        );
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    }
+}
