@@ -77,6 +77,8 @@ pub struct Loaders {
     pub facts: DataLoader<FactsLoader, HashMapCache>,
     pub contacts: DataLoader<ContactLoader, HashMapCache>,
     pub children: DataLoader<ClientChildrenLoader, HashMapCache>,
+    /// `availableActions` values already resolved in this request.
+    pub resolved_actions: super::types::ResolvedActions,
 }
 
 impl Loaders {
@@ -112,6 +114,7 @@ impl Loaders {
                 tokio::spawn,
                 HashMapCache::default(),
             ),
+            resolved_actions: Default::default(),
         }
     }
 }

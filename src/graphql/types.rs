@@ -71,7 +71,7 @@ pub enum Role {
 
 /// An action recorded in a client's history. Every value but CREATE and UPDATE is a
 /// transition of the lifecycle table and appears in `Client.availableActions`.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[graphql(remote = "entity::LifecycleAction")]
 pub enum LifecycleAction {
     /// The client was created (`createClient`).
@@ -227,7 +227,7 @@ impl User {
 }
 
 /// Whether an action is allowed for the viewer on a client, and why not.
-#[derive(SimpleObject, Debug, Clone)]
+#[derive(SimpleObject, Debug, Clone, PartialEq, Eq, Hash)]
 pub struct AvailableAction {
     /// The action.
     pub action: LifecycleAction,
@@ -237,6 +237,64 @@ pub struct AvailableAction {
     pub code: Option<ErrorCode>,
     /// When not allowed: a sentence to show the user.
     pub reason: Option<String>,
+}
+
+/// The `availableActions` of one client, resolved once per request for each distinct list.
+///
+/// The clients of a page mostly share one status, role and situation, so their 16 answers
+/// are mostly identical; resolving each list field by field (a future and a map entry per
+/// field, 64 per client) was most of the cost of a page that asks for them. The first
+/// client with a given list resolves it through async-graphql as usual; the others of the
+/// same request and selection take a copy of that value. Nothing in the list can fail or
+/// depend on anything but the list itself, the selection and the request's variables.
+pub struct AvailableActions(pub Vec<AvailableAction>);
+
+/// Resolved `availableActions` values of one request, by selection and list.
+#[derive(Default)]
+pub struct ResolvedActions(
+    std::sync::Mutex<
+        std::collections::HashMap<(usize, Vec<AvailableAction>), async_graphql::Value>,
+    >,
+);
+
+impl async_graphql::OutputType for AvailableActions {
+    fn type_name() -> std::borrow::Cow<'static, str> {
+        <Vec<AvailableAction> as async_graphql::OutputType>::type_name()
+    }
+
+    fn qualified_type_name() -> String {
+        <Vec<AvailableAction> as async_graphql::OutputType>::qualified_type_name()
+    }
+
+    fn create_type_info(registry: &mut async_graphql::registry::Registry) -> String {
+        <Vec<AvailableAction> as async_graphql::OutputType>::create_type_info(registry)
+    }
+
+    async fn resolve(
+        &self,
+        ctx: &async_graphql::ContextSelectionSet<'_>,
+        field: &async_graphql::Positioned<async_graphql::parser::types::Field>,
+    ) -> async_graphql::ServerResult<async_graphql::Value> {
+        let Some(loaders) = ctx.data_opt::<Loaders>() else {
+            return async_graphql::OutputType::resolve(&self.0, ctx, field).await;
+        };
+        // The selection node lives as long as the request's document, so its address
+        // names this selection (an alias or a second fragment gets its own entry).
+        let selection = std::ptr::from_ref(field) as usize;
+        let key = (selection, self.0.clone());
+        if let Some(value) = lock(&loaders.resolved_actions.0).get(&key) {
+            return Ok(value.clone());
+        }
+        let value = async_graphql::OutputType::resolve(&self.0, ctx, field).await?;
+        lock(&loaders.resolved_actions.0).insert(key, value.clone());
+        Ok(value)
+    }
+}
+
+fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// How many of the firm's clients are in one status.
@@ -316,7 +374,7 @@ impl Client {
     async fn available_actions(
         &self,
         ctx: &Context<'_>,
-    ) -> async_graphql::Result<Vec<AvailableAction>> {
+    ) -> async_graphql::Result<AvailableActions> {
         boxed(async move {
             let svc = ctx.services()?;
             let actor = ctx.actor()?;
@@ -327,7 +385,7 @@ impl Client {
                 .load_one(self.0.id)
                 .await?
                 .unwrap_or_default();
-            Ok(
+            Ok(AvailableActions(
                 lifecycle::available_actions(&self.0, &facts, role, svc.clock.now())
                     .into_iter()
                     .map(|(action, res)| {
@@ -343,7 +401,7 @@ impl Client {
                         }
                     })
                     .collect(),
-            )
+            ))
         })
         .await
     }

@@ -107,3 +107,65 @@ async fn cancel_decommission_is_offered_only_while_one_is_scheduled() {
     assert!(allowed(&app.gql(&app.admin, q, json!({"id": id})).await));
     assert!(!allowed(&app.gql(&app.manager, q, json!({"id": id})).await));
 }
+
+/// A page resolves each distinct list once and shares it: the shared values must still be
+/// each client's own, and two selections of the field (aliases with different subfields)
+/// must each get their own shape.
+#[tokio::test]
+async fn a_page_of_clients_gets_each_clients_own_actions_for_each_selection() {
+    let app = spawn_app().await;
+    let mut expected = Vec::new();
+    for status in ["ACTIVE", "SUSPENDED", "ACTIVE", "PROSPECT", "SUSPENDED"] {
+        let id = app.client_in(status).await;
+        let one = app
+            .gql(
+                &app.manager,
+                "query($id: ID!) { client(id: $id) { availableActions { action allowed code reason } } }",
+                json!({"id": id}),
+            )
+            .await;
+        expected.push((id, one.data()["client"]["availableActions"].clone()));
+    }
+    let page = app
+        .gql(
+            &app.manager,
+            "{ clients(first: 50) { nodes { id
+                full: availableActions { action allowed code reason }
+                short: availableActions { action allowed }
+                ...more } } }
+             fragment more on Client { availableActions { allowed action } }",
+            json!({}),
+        )
+        .await;
+    let nodes = page.data()["clients"]["nodes"].as_array().unwrap().clone();
+    assert_eq!(nodes.len(), expected.len());
+    for (id, full) in &expected {
+        let node = nodes.iter().find(|n| &n["id"] == id).unwrap();
+        assert_eq!(&node["full"], full, "client {id}");
+        let short: Vec<Value> = full
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| json!({"action": a["action"], "allowed": a["allowed"]}))
+            .collect();
+        assert_eq!(node["short"], json!(short), "client {id}");
+        let reordered: Vec<Value> = full
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| json!({"allowed": a["allowed"], "action": a["action"]}))
+            .collect();
+        assert_eq!(node["availableActions"], json!(reordered), "client {id}");
+    }
+    let allowed = |status_index: usize, action: &str| {
+        expected[status_index]
+            .1
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["action"] == action && a["allowed"] == true)
+    };
+    assert!(allowed(0, "SUSPEND") && !allowed(0, "UNSUSPEND"));
+    assert!(allowed(1, "UNSUSPEND") && !allowed(1, "SUSPEND"));
+    assert!(allowed(3, "ACTIVATE"));
+}
