@@ -75,6 +75,8 @@ pub struct Pools {
     /// throughput and seconds of tail latency under 32 concurrent writers). On
     /// PostgreSQL, the same pool as `read`.
     pub write: DatabaseConnection,
+    /// Whether `write` is a pool of its own.
+    pub separate_writer: bool,
     pub stats: Arc<DbStats>,
 }
 
@@ -85,12 +87,47 @@ pub async fn connect(url: &str, settings: &DbSettings) -> Result<Pools, DbErr> {
     let read = open(url, settings, settings.max_connections, &stats).await?;
     // An in-memory SQLite database exists once per connection pool: it keeps one pool.
     let in_memory = url.contains(":memory:") || url.contains("mode=memory");
-    let write = if url.starts_with("sqlite:") && !in_memory {
+    let separate_writer = url.starts_with("sqlite:") && !in_memory;
+    let write = if separate_writer {
         open(url, settings, 1, &stats).await?
     } else {
         read.clone()
     };
-    Ok(Pools { read, write, stats })
+    Ok(Pools {
+        read,
+        write,
+        separate_writer,
+        stats,
+    })
+}
+
+/// The connections of one pool at a moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolStats {
+    /// Lent out to a statement or transaction.
+    pub in_use: u32,
+    /// Open and waiting in the pool.
+    pub idle: u32,
+}
+
+/// Reads a pool's connection counts.
+pub fn pool_stats(conn: &DatabaseConnection) -> PoolStats {
+    let (size, idle) = match conn.get_database_backend() {
+        DbBackend::Sqlite => {
+            let pool = conn.get_sqlite_connection_pool();
+            (pool.size(), pool.num_idle())
+        }
+        DbBackend::Postgres => {
+            let pool = conn.get_postgres_connection_pool();
+            (pool.size(), pool.num_idle())
+        }
+        _ => (0, 0),
+    };
+    let idle = u32::try_from(idle).unwrap_or(u32::MAX);
+    PoolStats {
+        in_use: size.saturating_sub(idle),
+        idle,
+    }
 }
 
 async fn open(

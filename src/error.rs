@@ -34,6 +34,22 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// Every code.
+    pub const ALL: [ErrorCode; 12] = [
+        ErrorCode::Unauthenticated,
+        ErrorCode::Forbidden,
+        ErrorCode::NotFound,
+        ErrorCode::BadUserInput,
+        ErrorCode::InvalidTransition,
+        ErrorCode::VersionConflict,
+        ErrorCode::EmailInUse,
+        ErrorCode::ConfirmationMismatch,
+        ErrorCode::ActiveWorkflows,
+        ErrorCode::AccountOwnerRequired,
+        ErrorCode::SelfPayingClient,
+        ErrorCode::Internal,
+    ];
+
     /// The spelling used in `extensions.code`.
     pub fn as_str(self) -> &'static str {
         match self {

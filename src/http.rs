@@ -3,7 +3,7 @@
 
 use std::any::Any;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::{DocumentOperations, OperationType};
@@ -23,6 +23,7 @@ use crate::error::{ErrorCode, INTERNAL_MESSAGE};
 use crate::graphql::context::RequestAuth;
 use crate::graphql::loaders::Loaders;
 use crate::graphql::{limits, AppSchema};
+use crate::metrics::{self, Metrics};
 use crate::service::{users, Actor, Services};
 
 /// Largest request body accepted.
@@ -35,6 +36,7 @@ pub struct AppState {
     pub services: Services,
     pub tokens: Arc<Tokens>,
     pub queries: Arc<limits::QueryCache>,
+    pub metrics: Arc<Metrics>,
 }
 
 /// A JSON body in the GraphQL error shape, for refusals made before the schema runs.
@@ -52,7 +54,8 @@ pub fn router(state: AppState, request_timeout: Duration, test_routes: bool) -> 
         .route("/graphiql", get(graphiql))
         .route("/", get(|| async { Redirect::temporary("/graphiql") }))
         .route("/healthz", get(|| async { "ok" }))
-        .route("/readyz", get(readyz));
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics_text));
     if test_routes {
         app = app
             .route("/test/panic", get(test_panic))
@@ -140,12 +143,21 @@ fn is_json(headers: &HeaderMap) -> bool {
 
 /// POST: only `application/json`, at most 1 MiB, one operation (no batches).
 async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
-    if !is_json(&headers) {
-        return error_response(
+    let started = Instant::now();
+    match post_request(&headers, body).await {
+        Ok(request) => execute(&state, &headers, request, started).await,
+        Err(refusal) => state.refused(refusal, started),
+    }
+}
+
+/// The GraphQL request of a POST body, or the answer refusing it.
+async fn post_request(headers: &HeaderMap, body: Body) -> Result<async_graphql::Request, Response> {
+    if !is_json(headers) {
+        return Err(error_response(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ErrorCode::BadUserInput,
             "Send GraphQL requests as POST with Content-Type: application/json.",
-        );
+        ));
     }
     let too_large = || {
         error_response(
@@ -159,29 +171,25 @@ async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: B
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
-        return too_large();
+        return Err(too_large());
     }
     let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY_BYTES).await else {
-        return too_large();
+        return Err(too_large());
     };
     if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
-        return error_response(
+        return Err(error_response(
             StatusCode::BAD_REQUEST,
             ErrorCode::BadUserInput,
             "Batched requests are not supported: send one operation per request.",
-        );
+        ));
     }
-    let request: async_graphql::Request = match serde_json::from_slice(&bytes) {
-        Ok(r) => r,
-        Err(err) => {
-            return error_response(
-                StatusCode::BAD_REQUEST,
-                ErrorCode::BadUserInput,
-                &format!("The body is not a GraphQL request in JSON: {err}"),
-            )
-        }
-    };
-    execute(&state, &headers, request).await
+    serde_json::from_slice(&bytes).map_err(|err| {
+        error_response(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::BadUserInput,
+            &format!("The body is not a GraphQL request in JSON: {err}"),
+        )
+    })
 }
 
 /// The query-string parameters of a GET request (GraphQL over HTTP).
@@ -199,8 +207,12 @@ async fn graphql_get(
     headers: HeaderMap,
     params: Result<Query<GetParams>, QueryRejection>,
 ) -> Response {
+    let started = Instant::now();
     let bad = |message: String| {
-        error_response(StatusCode::BAD_REQUEST, ErrorCode::BadUserInput, &message)
+        state.refused(
+            error_response(StatusCode::BAD_REQUEST, ErrorCode::BadUserInput, &message),
+            started,
+        )
     };
     let params = match params {
         Ok(Query(p)) => p,
@@ -249,23 +261,57 @@ async fn graphql_get(
         );
         res.headers_mut()
             .insert(header::ALLOW, HeaderValue::from_static("POST"));
-        return res;
+        return state.refused(res, started);
     }
-    execute(&state, &headers, request).await
+    execute(&state, &headers, request, started).await
 }
 
 async fn execute(
     state: &AppState,
     headers: &HeaderMap,
     request: async_graphql::Request,
+    started: Instant,
 ) -> Response {
     let auth = match authenticate(state, headers).await {
         Ok(auth) => auth,
-        Err(res) => return *res,
+        Err(res) => return state.refused(*res, started),
     };
     let request = request.data(auth).data(Loaders::new(&state.services));
-    let response = limits::execute(&state.schema, &state.queries, request).await;
+    let (response, operation) = limits::execute(&state.schema, &state.queries, request).await;
+    let operation = state.metrics.operation_label(operation.as_deref());
+    state
+        .metrics
+        .record_request(operation, limits::outcome(&response), started.elapsed());
     async_graphql_axum::GraphQLResponse::from(response).into_response()
+}
+
+impl AppState {
+    /// Counts a GraphQL request answered before it reached the schema.
+    fn refused(&self, response: Response, started: Instant) -> Response {
+        let code = if response.status().is_server_error() {
+            ErrorCode::Internal
+        } else {
+            ErrorCode::BadUserInput
+        };
+        self.metrics.record_request(
+            metrics::INVALID_OPERATION.to_string(),
+            code.as_str(),
+            started.elapsed(),
+        );
+        response
+    }
+}
+
+/// The server's counters, with the database pools read at the time of the scrape.
+async fn metrics_text(State(state): State<AppState>) -> Response {
+    for (pool, stats) in state.services.pool_stats() {
+        state.metrics.set_pool(pool, stats.in_use, stats.idle);
+    }
+    (
+        [(header::CONTENT_TYPE, metrics::CONTENT_TYPE)],
+        state.metrics.render(),
+    )
+        .into_response()
 }
 
 /// Reads the bearer token and loads its user; the role is always the database's.

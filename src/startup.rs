@@ -43,6 +43,7 @@ pub async fn connect_and_migrate(
         Services {
             db: pools.read,
             writer: pools.write,
+            separate_writer: pools.separate_writer,
             clock: Clock::default(),
         },
         pools.stats,
@@ -86,6 +87,7 @@ impl Application {
             services: services.clone(),
             tokens: tokens.clone(),
             queries: Arc::default(),
+            metrics: Arc::default(),
         };
         let router = http::router(state, config.request_timeout, config.test_routes);
         let listener = TcpListener::bind(&config.bind)

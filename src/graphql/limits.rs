@@ -6,7 +6,9 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
+use async_graphql::parser::types::{
+    DocumentOperations, ExecutableDocument, Selection, SelectionSet,
+};
 use async_graphql::{ObjectType, Request, Response, Schema, ServerError, SubscriptionType, Value};
 
 use crate::error::{ErrorCode, INTERNAL_MESSAGE};
@@ -213,28 +215,61 @@ pub fn check_request(cache: &QueryCache, request: &mut Request) -> Result<(), Se
     Ok(())
 }
 
+/// The name of the operation a checked request runs: the one it names, or the only
+/// named operation of its document.
+pub fn operation_name(request: &mut Request) -> Option<String> {
+    if let Some(name) = &request.operation_name {
+        return Some(name.clone());
+    }
+    match &request.parsed_query().ok()?.operations {
+        DocumentOperations::Multiple(ops) if ops.len() == 1 => {
+            ops.keys().next().map(|k| k.to_string())
+        }
+        _ => None,
+    }
+}
+
 /// Runs a request with the limits in front and, behind, a safety net that gives every
 /// error a code. Done around `Schema::execute` rather than as a schema extension: an
 /// extension puts a hook on every field resolved, and a page of clients resolves
-/// hundreds.
+/// hundreds. Also answers the operation's name, when it has one.
 pub async fn execute<Q, M, S>(
     schema: &Schema<Q, M, S>,
     cache: &QueryCache,
     mut request: Request,
-) -> Response
+) -> (Response, Option<String>)
 where
     Q: ObjectType + 'static,
     M: ObjectType + 'static,
     S: SubscriptionType + 'static,
 {
-    let mut response = match check_request(cache, &mut request) {
-        Ok(()) => schema.execute(request).await,
-        Err(err) => Response::from_errors(vec![err]),
+    let (mut response, operation) = match check_request(cache, &mut request) {
+        Ok(()) => {
+            let operation = operation_name(&mut request);
+            (schema.execute(request).await, operation)
+        }
+        Err(err) => (Response::from_errors(vec![err]), None),
     };
     for err in &mut response.errors {
         tag(err);
     }
-    response
+    (response, operation)
+}
+
+/// The code of a response's first error, or [`crate::metrics::OK`].
+pub fn outcome(response: &Response) -> &'static str {
+    let Some(err) = response.errors.first() else {
+        return crate::metrics::OK;
+    };
+    let code = match code_of(err) {
+        Some(Value::String(code)) => code.as_str(),
+        Some(Value::Enum(code)) => code.as_str(),
+        _ => return "OTHER",
+    };
+    ErrorCode::ALL
+        .iter()
+        .find(|c| c.as_str() == code)
+        .map_or("OTHER", |c| c.as_str())
 }
 
 /// Gives an error without a code one: request-level errors (parsing, validation, picking
@@ -281,7 +316,11 @@ mod tests {
         }
         let schema = Schema::build(Q, EmptyMutation, EmptySubscription).finish();
         let cache = QueryCache::default();
-        let run = |q: &str| execute(&schema, &cache, Request::new(q));
+        let run = |q: &str| {
+            let (schema, cache) = (&schema, &cache);
+            let request = Request::new(q);
+            async move { execute(schema, cache, request).await.0 }
+        };
         let res = run("{ boom fine }").await;
         let json = serde_json::to_value(&res).unwrap();
         assert_eq!(json["errors"][0]["extensions"]["code"], "INTERNAL");

@@ -68,10 +68,21 @@ pub struct Services {
     /// Write transactions (see [`crate::db::Pools`]); open them with
     /// [`Services::begin_write`].
     pub writer: DatabaseConnection,
+    /// Whether `writer` is a pool of its own (SQLite on a file) or `db` again.
+    pub separate_writer: bool,
     pub clock: Clock,
 }
 
 impl Services {
+    /// Each distinct pool with its name, for the metrics.
+    pub fn pool_stats(&self) -> Vec<(&'static str, crate::db::PoolStats)> {
+        let mut pools = vec![("read", crate::db::pool_stats(&self.db))];
+        if self.separate_writer {
+            pools.push(("write", crate::db::pool_stats(&self.writer)));
+        }
+        pools
+    }
+
     /// Opens a transaction that will write (`BEGIN IMMEDIATE` on SQLite).
     pub async fn begin_write(&self) -> Result<sea_orm::DatabaseTransaction, sea_orm::DbErr> {
         crate::db::begin_write(&self.writer).await

@@ -12,6 +12,7 @@ mod helpers;
 mod http_rules;
 mod lifecycle;
 mod limits;
+mod metrics;
 mod notifications;
 mod pagination;
 mod scheduler;

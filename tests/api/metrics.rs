@@ -1,0 +1,82 @@
+use serde_json::json;
+
+use crate::helpers::spawn_app;
+
+/// The value of one sample line of the metrics text, or 0 when absent.
+fn sample(text: &str, series: &str) -> f64 {
+    text.lines()
+        .find_map(|l| l.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
+        .unwrap_or(0.0)
+}
+
+/// `/metrics` counts GraphQL requests by operation name and outcome code, times them,
+/// and shows the database pools.
+#[tokio::test]
+async fn metrics_count_requests_by_operation_and_outcome() {
+    let app = spawn_app().await;
+    let missing = uuid::Uuid::now_v7().to_string();
+    for _ in 0..3 {
+        app.gql(&app.viewer, "query Me { me { id } }", json!({}))
+            .await
+            .data();
+    }
+    let r = app
+        .gql(
+            &app.viewer,
+            "mutation Act($id: ID!) { suspendClient(input: {clientId: $id}) { client { id } } }",
+            json!({"id": missing}),
+        )
+        .await;
+    assert_eq!(r.error_code().as_deref(), Some("FORBIDDEN"));
+    app.gql(&app.viewer, "{ me { id } }", json!({}))
+        .await
+        .data();
+    // Refused before it reaches the schema.
+    let res = app
+        .http
+        .post(format!("{}/graphql", app.base))
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+
+    let res = app
+        .http
+        .get(format!("{}/metrics", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let content_type = res.headers()["content-type"].to_str().unwrap().to_string();
+    assert!(
+        content_type.starts_with("application/openmetrics-text"),
+        "{content_type}"
+    );
+    let text = res.text().await.unwrap();
+    let count = |op: &str, code: &str| {
+        sample(
+            &text,
+            &format!(r#"clientele_graphql_requests_total{{operation="{op}",code="{code}"}}"#),
+        )
+    };
+    assert_eq!(count("Me", "OK"), 3.0, "{text}");
+    assert_eq!(count("Act", "FORBIDDEN"), 1.0);
+    assert_eq!(count("Act", "OK"), 0.0);
+    assert_eq!(count("__anonymous", "OK"), 1.0);
+    assert_eq!(count("__invalid", "BAD_USER_INPUT"), 1.0);
+    let me_count = sample(
+        &text,
+        r#"clientele_graphql_request_duration_seconds_count{operation="Me"}"#,
+    );
+    assert_eq!(me_count, 3.0);
+    let me_slowest_bucket = sample(
+        &text,
+        r#"clientele_graphql_request_duration_seconds_bucket{le="+Inf",operation="Me"}"#,
+    );
+    assert_eq!(me_slowest_bucket, 3.0);
+    assert!(text.contains(r#"clientele_db_connections_in_use{pool="read"}"#));
+    assert!(sample(&text, r#"clientele_db_connections_idle{pool="read"}"#) >= 1.0);
+    assert!(text.ends_with("# EOF\n"));
+}
