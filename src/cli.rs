@@ -45,7 +45,7 @@ pub struct GlobalOpts {
         env = "CLIENTELE_JWT_SECRET",
         hide_env_values = true,
         global = true,
-        value_parser = parse_secret
+        value_parser = parse_jwt_secret
     )]
     pub jwt_secret: Option<Secret>,
     /// How often due scheduled activations and decommissions are applied.
@@ -54,6 +54,16 @@ pub struct GlobalOpts {
     /// How long one HTTP request may run before it is answered with an error.
     #[arg(long, env = "CLIENTELE_REQUEST_TIMEOUT", default_value = "30s", value_parser = parse_ttl, global = true)]
     pub request_timeout: Duration,
+    /// Most requests served at once; beyond it a request is answered 503 with
+    /// `Retry-After` instead of waiting in a queue.
+    #[arg(
+        long,
+        env = "CLIENTELE_MAX_CONCURRENT_REQUESTS",
+        default_value_t = crate::config::DEFAULT_MAX_IN_FLIGHT,
+        value_parser = parse_max_in_flight,
+        global = true
+    )]
+    pub max_concurrent_requests: usize,
     /// Where notifications are delivered, e.g. `smtp://user:pass@mail.example.com:587?tls=required`;
     /// unset: they are logged and marked sent.
     #[arg(long, env = "CLIENTELE_SMTP_URL", hide_env_values = true, global = true, value_parser = parse_secret)]
@@ -61,6 +71,27 @@ pub struct GlobalOpts {
     /// The sender of notifications.
     #[arg(long, env = "CLIENTELE_SMTP_FROM", default_value = crate::config::DEFAULT_SMTP_FROM, global = true)]
     pub smtp_from: String,
+    /// Introspection, field suggestions ("did you mean …") and the GraphiQL page. Turn
+    /// them off (`false`) on a production server whose schema should not be explored by
+    /// strangers; tools then read the committed `schema.graphql`.
+    #[arg(
+        long,
+        env = "CLIENTELE_INTROSPECTION",
+        default_value_t = true,
+        action = clap::ArgAction::Set,
+        value_parser = clap::builder::BoolishValueParser::new(),
+        global = true
+    )]
+    pub introspection: bool,
+    /// Log lines as text or as JSON objects (with the request id on each).
+    #[arg(
+        long,
+        env = "CLIENTELE_LOG_FORMAT",
+        value_enum,
+        default_value = "text",
+        global = true
+    )]
+    pub log_format: crate::telemetry::LogFormat,
     #[command(flatten)]
     pub db: DbArgs,
 }
@@ -146,6 +177,13 @@ pub enum Command {
     },
     /// Print the GraphQL schema (SDL), the same text as schema.graphql.
     Schema,
+    /// Write a consistent copy of a SQLite database, while servers keep using it (on
+    /// PostgreSQL use `pg_dump`).
+    Backup {
+        /// The file to write; it must not exist yet.
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
     /// Fill the database with synthetic firms and clients for benchmarks and load tests.
     Seed {
         /// How many firms, each with an ADMIN `admin@firm<N>.bench.clientele.test`.
@@ -178,6 +216,27 @@ fn parse_secret(raw: &str) -> Result<Secret, String> {
     Ok(Secret::new(raw))
 }
 
+fn parse_max_in_flight(raw: &str) -> Result<usize, String> {
+    match raw.trim().parse::<usize>() {
+        Ok(n) if (1..=100_000).contains(&n) => Ok(n),
+        _ => Err("expected a whole number from 1 to 100000".into()),
+    }
+}
+
+/// Shortest signing secret accepted: HS256 tokens can be guessed offline from any one
+/// token, so the secret must be long and random (`openssl rand -hex 32` gives 64).
+pub const MIN_JWT_SECRET_BYTES: usize = 32;
+
+fn parse_jwt_secret(raw: &str) -> Result<Secret, String> {
+    if !raw.is_empty() && raw.len() < MIN_JWT_SECRET_BYTES {
+        return Err(format!(
+            "the signing secret must be at least {MIN_JWT_SECRET_BYTES} bytes \
+             (for example `openssl rand -hex 32`)"
+        ));
+    }
+    Ok(Secret::new(raw))
+}
+
 impl GlobalOpts {
     pub fn config(&self) -> Config {
         Config {
@@ -186,9 +245,11 @@ impl GlobalOpts {
             jwt_secret: self.jwt_secret.clone().filter(|s| !s.expose().is_empty()),
             scheduler_interval: self.scheduler_interval,
             request_timeout: self.request_timeout,
+            max_in_flight: self.max_concurrent_requests,
             db: self.db.settings(),
             smtp_url: self.smtp_url.clone(),
             smtp_from: self.smtp_from.clone(),
+            introspection: self.introspection,
             test_routes: false,
         }
     }
@@ -206,6 +267,11 @@ pub async fn run(cli: Cli) -> Result<(), StartupError> {
         }
         Command::Schema => {
             print!("{}", crate::graphql::sdl());
+            Ok(())
+        }
+        Command::Backup { to } => {
+            let bytes = crate::db::backup_sqlite(&config.database_url, &to).await?;
+            eprintln!("Wrote {} ({bytes} bytes).", to.display());
             Ok(())
         }
         Command::Firm(FirmCommand::Create {
@@ -273,8 +339,10 @@ async fn serve(config: Config) -> Result<(), StartupError> {
         .replace("0.0.0.0", "127.0.0.1");
     let base = format!("http://{host}:{}", app.port());
     tracing::info!(address = %base, "listening");
-    let mut banner =
-        format!("Clientele is serving GraphQL at {base}/graphql\nGraphiQL: {base}/graphiql\n");
+    let mut banner = format!("Clientele is serving GraphQL at {base}/graphql\n");
+    if config.introspection {
+        banner.push_str(&format!("GraphiQL: {base}/graphiql\n"));
+    }
     if dev {
         banner.push_str(
             "\nDevelopment mode (CLIENTELE_JWT_SECRET is not set). Paste one of these into\n\
@@ -334,5 +402,35 @@ mod tests {
         assert_eq!(s.sqlite_busy_timeout, Duration::from_millis(250));
         assert_eq!(s.sqlite_cache_kib, 512);
         assert!(Cli::try_parse_from(["clientele", "--sqlite-synchronous", "sometimes"]).is_err());
+    }
+
+    #[test]
+    fn operating_options_are_read_and_checked() {
+        let cli = Cli::try_parse_from([
+            "clientele",
+            "--introspection",
+            "false",
+            "--log-format",
+            "json",
+            "--max-concurrent-requests",
+            "64",
+        ])
+        .unwrap();
+        let config = cli.opts.config();
+        assert!(!config.introspection);
+        assert_eq!(config.max_in_flight, 64);
+        assert_eq!(cli.opts.log_format, crate::telemetry::LogFormat::Json);
+        let defaults = Cli::try_parse_from(["clientele"]).unwrap().opts;
+        assert!(defaults.config().introspection);
+        assert_eq!(defaults.log_format, crate::telemetry::LogFormat::Text);
+        for value in ["off", "0", "no"] {
+            let cli = Cli::try_parse_from(["clientele", "--introspection", value]).unwrap();
+            assert!(!cli.opts.config().introspection, "{value}");
+        }
+        assert!(Cli::try_parse_from(["clientele", "--max-concurrent-requests", "0"]).is_err());
+        assert!(Cli::try_parse_from(["clientele", "--jwt-secret", "short"]).is_err());
+        let long = "k".repeat(MIN_JWT_SECRET_BYTES);
+        let cli = Cli::try_parse_from(["clientele", "--jwt-secret", long.as_str()]).unwrap();
+        assert!(cli.opts.config().jwt_secret.is_some());
     }
 }

@@ -21,6 +21,9 @@ impl fmt::Debug for Secret {
     }
 }
 
+/// The default limit of requests served at once.
+pub const DEFAULT_MAX_IN_FLIGHT: usize = 256;
+
 /// The default sender of notifications.
 pub const DEFAULT_SMTP_FROM: &str = "Clientele <no-reply@clientele.invalid>";
 
@@ -37,12 +40,16 @@ pub struct Config {
     pub scheduler_interval: Duration,
     /// How long one HTTP request may run before it is answered with an error.
     pub request_timeout: Duration,
+    /// Most requests served at once; more are answered 503 with `Retry-After`.
+    pub max_in_flight: usize,
     /// Pool size, timeouts and SQLite pragmas.
     pub db: crate::db::DbSettings,
     /// Where notifications are delivered (`smtp://…`); `None` logs them and marks them sent.
     pub smtp_url: Option<Secret>,
     /// The sender of notifications.
     pub smtp_from: String,
+    /// Introspection, field suggestions and the GraphiQL page.
+    pub introspection: bool,
     /// Extra routes used by the test suite to prove panic and timeout handling.
     pub test_routes: bool,
 }
@@ -56,9 +63,11 @@ impl Config {
             jwt_secret: None,
             scheduler_interval: Duration::from_secs(5),
             request_timeout: Duration::from_secs(30),
+            max_in_flight: DEFAULT_MAX_IN_FLIGHT,
             db: crate::db::DbSettings::default(),
             smtp_url: None,
             smtp_from: DEFAULT_SMTP_FROM.into(),
+            introspection: true,
             test_routes: false,
         }
     }

@@ -4,8 +4,8 @@ use std::time::Duration;
 
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
-    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    DbErr, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
 };
 
 /// Counts SQL statements sent, so tests can pin how many a request costs.
@@ -108,25 +108,36 @@ pub struct PoolStats {
     pub in_use: u32,
     /// Open and waiting in the pool.
     pub idle: u32,
+    /// Most connections the pool opens.
+    pub max: u32,
 }
 
 /// Reads a pool's connection counts.
 pub fn pool_stats(conn: &DatabaseConnection) -> PoolStats {
-    let (size, idle) = match conn.get_database_backend() {
+    let (size, idle, max) = match conn.get_database_backend() {
         DbBackend::Sqlite => {
             let pool = conn.get_sqlite_connection_pool();
-            (pool.size(), pool.num_idle())
+            (
+                pool.size(),
+                pool.num_idle(),
+                pool.options().get_max_connections(),
+            )
         }
         DbBackend::Postgres => {
             let pool = conn.get_postgres_connection_pool();
-            (pool.size(), pool.num_idle())
+            (
+                pool.size(),
+                pool.num_idle(),
+                pool.options().get_max_connections(),
+            )
         }
-        _ => (0, 0),
+        _ => (0, 0, 0),
     };
     let idle = u32::try_from(idle).unwrap_or(u32::MAX);
     PoolStats {
         in_use: size.saturating_sub(idle),
         idle,
+        max,
     }
 }
 
@@ -189,6 +200,42 @@ pub async fn ping(db: &DatabaseConnection) -> bool {
 /// True for PostgreSQL.
 pub fn is_postgres(db: &DatabaseConnection) -> bool {
     db.get_database_backend() == DbBackend::Postgres
+}
+
+/// Writes a consistent copy of a SQLite database to `to` with `VACUUM INTO`, which reads
+/// one snapshot while other connections (running servers) go on reading and writing.
+/// Answers the size of the copy.
+pub async fn backup_sqlite(url: &str, to: &std::path::Path) -> Result<u64, String> {
+    if !url.starts_with("sqlite:") {
+        return Err("backup copies SQLite databases; on PostgreSQL use pg_dump \
+                    (see the README)"
+            .into());
+    }
+    if url.contains(":memory:") || url.contains("mode=memory") {
+        return Err("an in-memory database has nothing to back up".into());
+    }
+    if to.exists() {
+        return Err(format!("{} already exists", to.display()));
+    }
+    let target = to
+        .to_str()
+        .ok_or_else(|| format!("{} is not a UTF-8 path", to.display()))?;
+    let mut opt = ConnectOptions::new(url.to_owned());
+    opt.max_connections(1).sqlx_logging(false);
+    let db = Database::connect(opt)
+        .await
+        .map_err(|e| format!("cannot open the database: {e}"))?;
+    db.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Sqlite,
+        "VACUUM INTO ?",
+        [target.into()],
+    ))
+    .await
+    .map_err(|e| format!("the backup failed: {e}"))?;
+    db.close().await.ok();
+    std::fs::metadata(to)
+        .map(|m| m.len())
+        .map_err(|e| format!("cannot read {}: {e}", to.display()))
 }
 
 #[cfg(test)]

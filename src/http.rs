@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::{DocumentOperations, OperationType};
 use axum::body::Body;
+use axum::error_handling::HandleErrorLayer;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, RawQuery, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -16,7 +17,8 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
 
 use crate::auth::Tokens;
 use crate::error::{ErrorCode, INTERNAL_MESSAGE};
@@ -25,6 +27,7 @@ use crate::graphql::loaders::Loaders;
 use crate::graphql::{limits, AppSchema};
 use crate::metrics::{self, Metrics};
 use crate::service::{users, Actor, Services};
+use crate::telemetry;
 
 /// Largest request body accepted.
 pub const MAX_BODY_BYTES: usize = 1 << 20;
@@ -37,6 +40,8 @@ pub struct AppState {
     pub tokens: Arc<Tokens>,
     pub queries: Arc<limits::QueryCache>,
     pub metrics: Arc<Metrics>,
+    /// Whether the GraphiQL page is served (off with introspection).
+    pub graphiql: bool,
 }
 
 /// A JSON body in the GraphQL error shape, for refusals made before the schema runs.
@@ -47,24 +52,76 @@ pub fn error_response(status: StatusCode, code: ErrorCode, message: &str) -> Res
     (status, axum::Json(body)).into_response()
 }
 
-/// The routes, with timeout, panic and trace layers.
-pub fn router(state: AppState, request_timeout: Duration, test_routes: bool) -> Router {
-    let mut app = Router::new()
-        .route("/graphql", get(graphql_get).post(graphql_post))
-        .route("/graphiql", get(graphiql))
-        .route("/", get(|| async { Redirect::temporary("/graphiql") }))
-        .route("/healthz", get(|| async { "ok" }))
-        .route("/readyz", get(readyz))
-        .route("/metrics", get(metrics_text));
+/// How the router bounds the work it takes on.
+#[derive(Debug, Clone, Copy)]
+pub struct RouterLimits {
+    /// How long one request may run.
+    pub request_timeout: Duration,
+    /// Most requests served at once (GraphQL and GraphiQL); beyond it a request is
+    /// answered 503 with `Retry-After` at once instead of waiting in a queue.
+    pub max_in_flight: usize,
+}
+
+/// The routes, with load shedding, timeout, panic, trace and request-id layers. Health,
+/// readiness and metrics are never shed, so operators can see an overloaded server.
+pub fn router(state: AppState, limits: RouterLimits, test_routes: bool) -> Router {
+    let mut work = Router::new().route("/graphql", get(graphql_get).post(graphql_post));
+    if state.graphiql {
+        work = work
+            .route("/graphiql", get(graphiql))
+            .route("/", get(|| async { Redirect::temporary("/graphiql") }));
+    }
     if test_routes {
-        app = app
+        work = work
             .route("/test/panic", get(test_panic))
             .route("/test/sleep", get(test_sleep));
     }
-    app.with_state(state)
-        .layer(middleware::from_fn_with_state(request_timeout, timeout))
+    let permits = Arc::new(tokio::sync::Semaphore::new(limits.max_in_flight.max(1)));
+    let metrics = state.metrics.clone();
+    let work = work.route_layer(
+        tower::ServiceBuilder::new()
+            .layer(HandleErrorLayer::new(move |_: tower::BoxError| {
+                let metrics = metrics.clone();
+                async move {
+                    metrics.record_shed();
+                    overloaded()
+                }
+            }))
+            .layer(tower::load_shed::LoadShedLayer::new())
+            .layer(tower::limit::GlobalConcurrencyLimitLayer::with_semaphore(
+                permits,
+            )),
+    );
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics_text))
+        .merge(work)
+        .with_state(state)
+        .layer(middleware::from_fn_with_state(
+            limits.request_timeout,
+            timeout,
+        ))
         .layer(CatchPanicLayer::custom(panic_response))
-        .layer(TraceLayer::new_for_http())
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(telemetry::request_span)
+                .on_request(())
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+        .layer(middleware::from_fn(telemetry::request_id))
+}
+
+/// The answer to a request that arrives while the server is at its limit.
+fn overloaded() -> Response {
+    let mut res = error_response(
+        StatusCode::SERVICE_UNAVAILABLE,
+        ErrorCode::Internal,
+        "The server is busy; nothing was done. Try again in a moment.",
+    );
+    res.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    res
 }
 
 async fn timeout(State(limit): State<Duration>, req: Request, next: Next) -> Response {
@@ -133,12 +190,26 @@ async fn readyz(State(state): State<AppState>) -> Response {
     }
 }
 
+/// `application/json`, with no charset or `charset=utf-8` (JSON is UTF-8; a body
+/// declared in another encoding would be misread, so it is refused).
 fn is_json(headers: &HeaderMap) -> bool {
-    headers
+    let Some(value) = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"))
+    else {
+        return false;
+    };
+    let mut parts = value.split(';');
+    let essence_ok = parts
+        .next()
+        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"));
+    essence_ok
+        && parts.all(|param| match param.split_once('=') {
+            Some((name, value)) if name.trim().eq_ignore_ascii_case("charset") => {
+                value.trim().trim_matches('"').eq_ignore_ascii_case("utf-8")
+            }
+            _ => true,
+        })
 }
 
 /// POST: only `application/json`, at most 1 MiB, one operation (no batches).
@@ -156,7 +227,7 @@ async fn post_request(headers: &HeaderMap, body: Body) -> Result<async_graphql::
         return Err(error_response(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ErrorCode::BadUserInput,
-            "Send GraphQL requests as POST with Content-Type: application/json.",
+            "Send GraphQL requests as POST with Content-Type: application/json (UTF-8).",
         ));
     }
     let too_large = || {
@@ -219,7 +290,10 @@ async fn graphql_get(
         Err(err) => return bad(format!("The query string is not a GraphQL request: {err}")),
     };
     let Some(query) = params.query else {
-        return Redirect::temporary("/graphiql").into_response();
+        if state.graphiql {
+            return Redirect::temporary("/graphiql").into_response();
+        }
+        return bad("Send a GraphQL query: POST a JSON body, or GET with ?query=…".to_string());
     };
     let mut request = async_graphql::Request::new(query);
     if let Some(name) = params.operation_name.filter(|n| !n.is_empty()) {
@@ -305,7 +379,20 @@ impl AppState {
 /// The server's counters, with the database pools read at the time of the scrape.
 async fn metrics_text(State(state): State<AppState>) -> Response {
     for (pool, stats) in state.services.pool_stats() {
-        state.metrics.set_pool(pool, stats.in_use, stats.idle);
+        state
+            .metrics
+            .set_pool(pool, stats.in_use, stats.idle, stats.max);
+    }
+    // The backlog gauges keep their last value when the database does not answer.
+    let svc = &state.services;
+    if let (Ok(oldest), Ok((pending, failed))) = (
+        crate::service::scheduler::oldest_due(svc).await,
+        crate::service::outbox::depth(svc).await,
+    ) {
+        let lag = oldest
+            .and_then(|due| (svc.clock.now() - due).to_std().ok())
+            .unwrap_or_default();
+        state.metrics.set_backlog(lag, pending, failed);
     }
     (
         [(header::CONTENT_TYPE, metrics::CONTENT_TYPE)],

@@ -13,7 +13,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = clientele::cli::Cli::parse();
-    clientele::telemetry::init();
+    clientele::telemetry::init(cli.opts.log_format);
     match clientele::cli::run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {

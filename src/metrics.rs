@@ -58,6 +58,11 @@ pub struct Metrics {
     latency: Family<OperationLabels, Histogram, fn() -> Histogram>,
     pool_in_use: Family<PoolLabels, Gauge>,
     pool_idle: Family<PoolLabels, Gauge>,
+    shed: Counter,
+    pool_max: Family<PoolLabels, Gauge>,
+    scheduler_lag: Gauge<f64, std::sync::atomic::AtomicU64>,
+    outbox_pending: Gauge,
+    outbox_failed: Gauge,
     names: RwLock<HashSet<String>>,
 }
 
@@ -103,12 +108,49 @@ impl Metrics {
             "Open database connections waiting in the pool, by pool (read, write)",
             pool_idle.clone(),
         );
+        let shed = Counter::default();
+        registry.register(
+            "http_shed",
+            "Requests answered 503 at once because the server was at its concurrency limit",
+            shed.clone(),
+        );
+        let pool_max = Family::<PoolLabels, Gauge>::default();
+        registry.register(
+            "db_connections_max",
+            "Most connections each pool opens; a pool with all of them in use makes \
+             requests wait (up to CLIENTELE_DB_ACQUIRE_TIMEOUT)",
+            pool_max.clone(),
+        );
+        let scheduler_lag = Gauge::<f64, std::sync::atomic::AtomicU64>::default();
+        registry.register(
+            "scheduler_lag_seconds",
+            "How long the oldest due scheduled activation or decommission has waited to be \
+             applied (0 when none is due)",
+            scheduler_lag.clone(),
+        );
+        let outbox_pending = Gauge::default();
+        registry.register(
+            "outbox_pending",
+            "Notifications waiting to be delivered or retried",
+            outbox_pending.clone(),
+        );
+        let outbox_failed = Gauge::default();
+        registry.register(
+            "outbox_failed",
+            "Notifications whose delivery was given up after the last retry",
+            outbox_failed.clone(),
+        );
         Metrics {
             registry,
             requests,
             latency,
             pool_in_use,
             pool_idle,
+            shed,
+            pool_max,
+            scheduler_lag,
+            outbox_pending,
+            outbox_failed,
             names: RwLock::default(),
         }
     }
@@ -157,9 +199,24 @@ impl Metrics {
             .inc();
     }
 
+    /// Counts one request shed at the concurrency limit.
+    pub fn record_shed(&self) {
+        self.shed.inc();
+    }
+
+    /// Sets the scheduler and outbox gauges.
+    pub fn set_backlog(&self, scheduler_lag: Duration, outbox_pending: u64, outbox_failed: u64) {
+        self.scheduler_lag.set(scheduler_lag.as_secs_f64());
+        self.outbox_pending
+            .set(i64::try_from(outbox_pending).unwrap_or(i64::MAX));
+        self.outbox_failed
+            .set(i64::try_from(outbox_failed).unwrap_or(i64::MAX));
+    }
+
     /// Sets the pool gauges of one pool.
-    pub fn set_pool(&self, pool: &'static str, in_use: u32, idle: u32) {
+    pub fn set_pool(&self, pool: &'static str, in_use: u32, idle: u32, max: u32) {
         let labels = PoolLabels { pool };
+        self.pool_max.get_or_create(&labels).set(i64::from(max));
         self.pool_in_use
             .get_or_create(&labels)
             .set(i64::from(in_use));
@@ -205,7 +262,8 @@ mod tests {
         let op = m.operation_label(Some("List"));
         m.record_request(op.clone(), OK, Duration::from_millis(3));
         m.record_request(op, "NOT_FOUND", Duration::from_millis(30));
-        m.set_pool("read", 2, 3);
+        m.set_pool("read", 2, 3, 10);
+        m.set_backlog(Duration::from_millis(1500), 4, 1);
         let text = m.render();
         assert!(text.contains(r#"clientele_graphql_requests_total{operation="List",code="OK"} 1"#));
         assert!(text
@@ -214,6 +272,13 @@ mod tests {
         assert!(text
             .contains(r#"clientele_graphql_request_duration_seconds_count{operation="List"} 2"#));
         assert!(text.contains(r#"clientele_db_connections_in_use{pool="read"} 2"#));
+        assert!(text.contains(r#"clientele_db_connections_max{pool="read"} 10"#));
+        assert!(
+            text.contains("clientele_scheduler_lag_seconds 1.5\n"),
+            "{text}"
+        );
+        assert!(text.contains("clientele_outbox_pending 4\n"));
+        assert!(text.contains("clientele_outbox_failed 1\n"));
         assert!(text.ends_with("# EOF\n"));
     }
 }

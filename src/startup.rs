@@ -10,6 +10,7 @@ use crate::config::{Config, Secret};
 use crate::db::{self, DbStats};
 use crate::dev;
 use crate::graphql::build_schema;
+use crate::graphql::limits::QueryCache;
 use crate::http::{self, AppState};
 use crate::service::outbox::{self, Mailer};
 use crate::service::{scheduler, Clock, Services};
@@ -81,15 +82,23 @@ impl Application {
         } else {
             Vec::new()
         };
-        let schema = build_schema(services.clone());
+        let schema = build_schema(services.clone(), config.introspection);
         let state = AppState {
             schema,
             services: services.clone(),
             tokens: tokens.clone(),
-            queries: Arc::default(),
+            queries: Arc::new(QueryCache::new(config.introspection)),
             metrics: Arc::default(),
+            graphiql: config.introspection,
         };
-        let router = http::router(state, config.request_timeout, config.test_routes);
+        let router = http::router(
+            state,
+            http::RouterLimits {
+                request_timeout: config.request_timeout,
+                max_in_flight: config.max_in_flight,
+            },
+            config.test_routes,
+        );
         let listener = TcpListener::bind(&config.bind)
             .await
             .map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;

@@ -260,6 +260,8 @@ pub enum NotificationStatus {
     Sent,
     #[sea_orm(string_value = "FAILED")]
     Failed,
+    #[sea_orm(string_value = "CANCELLED")]
+    Cancelled,
 }
 
 /// Who holds an address in the firm's address book of contacts and staff.

@@ -1,7 +1,8 @@
 //! Limits that keep one request from costing more than its size suggests. They run
 //! before async-graphql does any work proportional to the query (see SECURITY notes in
-//! the README): a bracket-nesting scan on the raw text, then a field count with fragments
-//! expanded (memoised), then async-graphql's own depth and complexity limits.
+//! the README): a bracket-nesting scan on the raw text, then a count of fields, aliases
+//! and directives with fragments expanded (memoised), then async-graphql's own depth
+//! and complexity limits.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -82,63 +83,152 @@ pub fn check_nesting(query: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Counts field selections with every fragment spread expanded, memoising each fragment,
-/// and stops as soon as the count passes `limit`. A fragment cycle counts as over.
-pub fn count_fields(doc: &ExecutableDocument, limit: usize) -> Option<usize> {
-    struct Counter<'a> {
-        doc: &'a ExecutableDocument,
-        memo: HashMap<&'a str, Option<usize>>,
-        limit: usize,
-    }
-    impl<'a> Counter<'a> {
-        fn set(&mut self, set: &'a SelectionSet) -> Option<usize> {
-            let mut total: usize = 0;
-            for item in &set.items {
-                let n = match &item.node {
-                    Selection::Field(f) => {
-                        1usize.checked_add(self.set(&f.node.selection_set.node)?)?
-                    }
-                    Selection::InlineFragment(f) => self.set(&f.node.selection_set.node)?,
-                    Selection::FragmentSpread(s) => {
-                        self.fragment(s.node.fragment_name.node.as_str())?
-                    }
-                };
-                total = total.checked_add(n)?;
-                if total > self.limit {
-                    return None;
-                }
+/// Most aliased fields a request may select, fragments expanded: 101 aliases of one
+/// cheap field is the classic probe for alias overloading.
+pub const MAX_ALIASES: usize = 100;
+/// Most directives on one field, fragment spread or inline fragment (`@include` and
+/// `@skip` are the only ones the schema knows).
+pub const MAX_DIRECTIVES: usize = 4;
+
+/// Why a document was refused before validation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// More than [`MAX_FIELDS`] field selections (or a fragment cycle).
+    Fields,
+    /// More than [`MAX_ALIASES`] aliased fields.
+    Aliases,
+    /// More than [`MAX_DIRECTIVES`] directives in one place.
+    Directives,
+    /// `__schema` or `__type` while introspection is off.
+    Introspection,
+}
+
+impl Refusal {
+    fn message(self) -> String {
+        match self {
+            Refusal::Fields => {
+                format!("The query selects more than {MAX_FIELDS} fields (fragments expanded).")
             }
-            Some(total)
+            Refusal::Aliases => {
+                format!("The query uses more than {MAX_ALIASES} aliases (fragments expanded).")
+            }
+            Refusal::Directives => {
+                format!("The query puts more than {MAX_DIRECTIVES} directives on one selection.")
+            }
+            Refusal::Introspection => "Introspection is turned off on this server; the schema \
+                 is published as schema.graphql."
+                .to_string(),
+        }
+    }
+}
+
+/// Field selections and aliases of a document, every fragment spread expanded.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Shape {
+    pub fields: usize,
+    pub aliases: usize,
+}
+
+impl Shape {
+    fn add(self, other: Shape) -> Option<Shape> {
+        Some(Shape {
+            fields: self.fields.checked_add(other.fields)?,
+            aliases: self.aliases.checked_add(other.aliases)?,
+        })
+    }
+}
+
+/// Measures a document before validation: counts field selections and aliases with
+/// every fragment spread expanded (each fragment measured once), and stops at the first
+/// limit passed. A fragment cycle counts as too many fields. With `introspection` false,
+/// a `__schema` or `__type` selection anywhere is refused.
+pub fn measure(doc: &ExecutableDocument, introspection: bool) -> Result<Shape, Refusal> {
+    struct Walk<'a> {
+        doc: &'a ExecutableDocument,
+        memo: HashMap<&'a str, Option<Shape>>,
+        introspection: bool,
+    }
+    impl<'a> Walk<'a> {
+        fn check(total: Shape) -> Result<Shape, Refusal> {
+            if total.fields > MAX_FIELDS {
+                Err(Refusal::Fields)
+            } else if total.aliases > MAX_ALIASES {
+                Err(Refusal::Aliases)
+            } else {
+                Ok(total)
+            }
         }
 
-        fn fragment(&mut self, name: &'a str) -> Option<usize> {
-            if let Some(known) = self.memo.get(name) {
-                return *known;
+        fn set(&mut self, set: &'a SelectionSet) -> Result<Shape, Refusal> {
+            let mut total = Shape::default();
+            for item in &set.items {
+                let (n, directives) = match &item.node {
+                    Selection::Field(f) => {
+                        let name = f.node.name.node.as_str();
+                        if !self.introspection && (name == "__schema" || name == "__type") {
+                            return Err(Refusal::Introspection);
+                        }
+                        let own = Shape {
+                            fields: 1,
+                            aliases: usize::from(f.node.alias.is_some()),
+                        };
+                        let below = self.set(&f.node.selection_set.node)?;
+                        (
+                            own.add(below).ok_or(Refusal::Fields)?,
+                            f.node.directives.len(),
+                        )
+                    }
+                    Selection::InlineFragment(f) => (
+                        self.set(&f.node.selection_set.node)?,
+                        f.node.directives.len(),
+                    ),
+                    Selection::FragmentSpread(s) => (
+                        self.fragment(s.node.fragment_name.node.as_str())?,
+                        s.node.directives.len(),
+                    ),
+                };
+                if directives > MAX_DIRECTIVES {
+                    return Err(Refusal::Directives);
+                }
+                total = Self::check(total.add(n).ok_or(Refusal::Fields)?)?;
             }
-            // Marked over the limit while being counted: a cycle stays over.
+            Ok(total)
+        }
+
+        fn fragment(&mut self, name: &'a str) -> Result<Shape, Refusal> {
+            if let Some(known) = self.memo.get(name) {
+                return known.ok_or(Refusal::Fields);
+            }
+            // Marked as over the limit while being measured: a cycle stays over.
             self.memo.insert(name, None);
             let doc = self.doc;
-            let n = match doc.fragments.iter().find(|(k, _)| k.as_str() == name) {
-                Some((_, frag)) => self.set(&frag.node.selection_set.node),
-                None => Some(0),
+            let shape = match doc.fragments.iter().find(|(k, _)| k.as_str() == name) {
+                Some((_, frag)) => {
+                    if frag.node.directives.len() > MAX_DIRECTIVES {
+                        return Err(Refusal::Directives);
+                    }
+                    self.set(&frag.node.selection_set.node)?
+                }
+                None => Shape::default(),
             };
-            self.memo.insert(name, n);
-            n
+            self.memo.insert(name, Some(shape));
+            Ok(shape)
         }
     }
-    let mut counter = Counter {
+    let mut walk = Walk {
         doc,
         memo: HashMap::new(),
-        limit,
+        introspection,
     };
-    let mut total: usize = 0;
+    let mut total = Shape::default();
     for (_, op) in doc.operations.iter() {
-        total = total.checked_add(counter.set(&op.node.selection_set.node)?)?;
-        if total > limit {
-            return None;
+        if op.node.directives.len() > MAX_DIRECTIVES {
+            return Err(Refusal::Directives);
         }
+        let shape = walk.set(&op.node.selection_set.node)?;
+        total = Walk::check(total.add(shape).ok_or(Refusal::Fields)?)?;
     }
-    Some(total)
+    Ok(total)
 }
 
 fn coded(message: impl Into<String>, code: ErrorCode) -> ServerError {
@@ -160,13 +250,28 @@ const MAX_CACHED_QUERIES: usize = 256;
 
 /// Parsed documents by query text. Screens send the same few queries again and again,
 /// and parsing a page query costs about as much as running it. Only documents that
-/// passed the limits are kept, so a hit skips the checks too.
-#[derive(Default)]
+/// passed the limits are kept, so a hit skips the checks too. Also holds whether
+/// introspection is allowed, which the checks depend on.
 pub struct QueryCache {
     docs: Mutex<HashMap<String, Arc<ExecutableDocument>>>,
+    introspection: bool,
+}
+
+impl Default for QueryCache {
+    fn default() -> Self {
+        QueryCache::new(true)
+    }
 }
 
 impl QueryCache {
+    /// An empty cache for a server with introspection on or off.
+    pub fn new(introspection: bool) -> Self {
+        QueryCache {
+            docs: Mutex::default(),
+            introspection,
+        }
+    }
+
     fn get(&self, query: &str) -> Option<Arc<ExecutableDocument>> {
         self.docs.lock().ok()?.get(query).cloned()
     }
@@ -205,12 +310,7 @@ pub fn check_request(cache: &QueryCache, request: &mut Request) -> Result<(), Se
             .set("code", ErrorCode::BadUserInput.as_str());
         e
     })?;
-    if count_fields(doc, MAX_FIELDS).is_none() {
-        return Err(coded(
-            format!("The query selects more than {MAX_FIELDS} fields (fragments expanded)."),
-            ErrorCode::BadUserInput,
-        ));
-    }
+    measure(doc, cache.introspection).map_err(|r| coded(r.message(), ErrorCode::BadUserInput))?;
     cache.put(&query, doc);
     Ok(())
 }
@@ -349,7 +449,8 @@ mod tests {
     }
 
     #[test]
-    fn field_count_expands_fragments_once_each() {
+    fn measuring_expands_fragments_once_each() {
+        let parse = |q: &str| async_graphql::parser::parse_query(q).unwrap();
         let mut q = String::from("query { ...F0 }\nfragment F0 on Query { a b }\n");
         for i in 1..30 {
             let p = i - 1;
@@ -358,16 +459,54 @@ mod tests {
             ));
         }
         q = q.replace("query { ...F0 }", "query { ...F29 }");
-        let doc = async_graphql::parser::parse_query(&q).unwrap();
-        assert_eq!(count_fields(&doc, 1_000), None);
-        let doc = async_graphql::parser::parse_query("{ a b { c ...X } } fragment X on T { d e }")
-            .unwrap();
-        assert_eq!(count_fields(&doc, 1_000), Some(5));
-        let cyc = async_graphql::parser::parse_query(
-            "{ ...A } fragment A on Q { ...B } fragment B on Q { ...A }",
-        )
-        .unwrap();
-        assert_eq!(count_fields(&cyc, 1_000), None);
+        assert_eq!(measure(&parse(&q), true), Err(Refusal::Fields));
+        let doc = parse("{ a b { c ...X } } fragment X on T { d e: f }");
+        assert_eq!(
+            measure(&doc, true),
+            Ok(Shape {
+                fields: 5,
+                aliases: 1
+            })
+        );
+        let cyc = parse("{ ...A } fragment A on Q { ...B } fragment B on Q { ...A }");
+        assert_eq!(measure(&cyc, true), Err(Refusal::Fields));
+    }
+
+    #[test]
+    fn aliases_directives_and_introspection_are_limited() {
+        let parse = |q: &str| async_graphql::parser::parse_query(q).unwrap();
+        let aliases = |n: usize| {
+            let fields: String = (0..n).map(|i| format!("a{i}: __typename ")).collect();
+            parse(&format!("query cop {{ {fields} }}"))
+        };
+        assert_eq!(
+            measure(&aliases(MAX_ALIASES), true).map(|s| s.aliases),
+            Ok(MAX_ALIASES)
+        );
+        assert_eq!(
+            measure(&aliases(MAX_ALIASES + 1), true),
+            Err(Refusal::Aliases)
+        );
+        // Aliases in a fragment count once per spread.
+        let spread = parse(&format!(
+            "{{ ...F ...F }} fragment F on Query {{ {} }}",
+            (0..60)
+                .map(|i| format!("a{i}: __typename "))
+                .collect::<String>()
+        ));
+        assert_eq!(measure(&spread, true), Err(Refusal::Aliases));
+        let directives = parse("query cop { __typename @aa@aa@aa@aa@aa@aa@aa@aa@aa@aa }");
+        assert_eq!(measure(&directives, true), Err(Refusal::Directives));
+        let on_spread = parse("{ ...F @a @b @c @d @e } fragment F on Query { __typename }");
+        assert_eq!(measure(&on_spread, true), Err(Refusal::Directives));
+        let fine = parse("{ __typename @include(if: true) @skip(if: false) }");
+        assert!(measure(&fine, true).is_ok());
+        let schema = parse("{ x: __schema { types { name } } }");
+        assert!(measure(&schema, true).is_ok());
+        assert_eq!(measure(&schema, false), Err(Refusal::Introspection));
+        let hidden = parse("{ ...F } fragment F on Query { __type(name: \"Client\") { name } }");
+        assert_eq!(measure(&hidden, false), Err(Refusal::Introspection));
+        assert!(measure(&parse("{ __typename }"), false).is_ok());
     }
 
     #[test]

@@ -50,9 +50,19 @@ fn builder() -> async_graphql::SchemaBuilder<QueryRoot, MutationRoot, EmptySubsc
     .limit_directives(8)
 }
 
-/// Builds the schema with the services every resolver uses.
-pub fn build_schema(services: Services) -> AppSchema {
-    builder().data(services).finish()
+/// Builds the schema with the services every resolver uses. Without introspection,
+/// `__schema` and `__type` are refused (see [`limits::measure`]) and errors never
+/// suggest field names.
+pub fn build_schema(services: Services, introspection: bool) -> AppSchema {
+    let builder = builder().data(services);
+    if introspection {
+        builder.finish()
+    } else {
+        builder
+            .disable_introspection()
+            .disable_suggestions()
+            .finish()
+    }
 }
 
 /// The SDL of the schema, as committed in `schema.graphql`.

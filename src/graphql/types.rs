@@ -845,6 +845,8 @@ pub enum NotificationStatus {
     Sent,
     /// Gave up after the last retry.
     Failed,
+    /// Never sent: its client was deleted first.
+    Cancelled,
 }
 
 /// A person on the client's side, who may use the client portal.

@@ -682,6 +682,7 @@ async fn perform_in(
         if removed {
             emails::release(txn, &contact_ids).await?;
             audit::erase_personal_data(txn, client_id).await?;
+            outbox::erase_client(txn, client_id).await?;
         }
         let fx = &plan.effects;
         if let Some(start) = &fx.subscription_start {

@@ -9,8 +9,8 @@ use lettre::message::{header::ContentType, Mailbox};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use tokio::sync::watch;
 use uuid::Uuid;
@@ -66,6 +66,46 @@ pub async fn enqueue<C: ConnectionTrait>(
         .exec_without_returning(conn)
         .await?;
     Ok(())
+}
+
+/// What an erased notification says in place of its recipient, subject and body.
+pub const ERASED: &str = "(erased: the client was deleted)";
+
+/// Erases what the notifications of a client being deleted said (its name and e-mail
+/// addresses are in their recipients, subjects and bodies), and cancels those not yet
+/// sent: nobody is written to about a client that no longer exists. Kept: the kind,
+/// when, and the delivery history. Call inside the deleting transaction.
+pub async fn erase_client<C: ConnectionTrait>(conn: &C, client_id: Uuid) -> AppResult<()> {
+    use notification::Column as N;
+    notification::Entity::update_many()
+        .col_expr(N::Status, Expr::val(NotificationStatus::Cancelled))
+        .filter(N::ClientId.eq(client_id))
+        .filter(N::Status.eq(NotificationStatus::Pending))
+        .exec(conn)
+        .await?;
+    notification::Entity::update_many()
+        .col_expr(N::Recipient, Expr::val(ERASED))
+        .col_expr(N::Subject, Expr::val(ERASED))
+        .col_expr(N::Body, Expr::val(""))
+        .col_expr(N::LastError, Expr::val(Option::<String>::None))
+        .filter(N::ClientId.eq(client_id))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// How many notifications wait for delivery (or a retry), and how many were given up on.
+pub async fn depth(svc: &Services) -> AppResult<(u64, u64)> {
+    use notification::Column as N;
+    let count = |status: NotificationStatus| {
+        notification::Entity::find()
+            .filter(N::Status.eq(status))
+            .count(&svc.db)
+    };
+    Ok((
+        count(NotificationStatus::Pending).await?,
+        count(NotificationStatus::Failed).await?,
+    ))
 }
 
 /// A client's notifications, newest first.

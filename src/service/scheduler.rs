@@ -76,6 +76,40 @@ pub async fn run_due(svc: &Services) -> AppResult<Pass> {
     Ok(pass)
 }
 
+/// The due time of the oldest scheduled activation or decommission that is due and not
+/// yet applied (for the scheduler-lag metric), or `None` when nothing is overdue.
+pub async fn oldest_due(svc: &Services) -> AppResult<Option<chrono::DateTime<chrono::Utc>>> {
+    use client::Column as C;
+    let now = svc.clock.now();
+    let activation: Option<chrono::DateTime<chrono::Utc>> = client::Entity::find()
+        .select_only()
+        .column(C::ActivationScheduledAt)
+        .filter(C::ActivationScheduledAt.lte(now))
+        .filter(C::Status.is_in([ClientStatus::Prospect, ClientStatus::Pending]))
+        .order_by_asc(C::ActivationScheduledAt)
+        .limit(1)
+        .into_tuple()
+        .one(&svc.db)
+        .await?;
+    let decommission_from = rule_of(LifecycleAction::Decommission)
+        .map(|r| r.from.to_vec())
+        .unwrap_or_default();
+    let decommission: Option<chrono::DateTime<chrono::Utc>> = client::Entity::find()
+        .select_only()
+        .column(C::DecommissionScheduledAt)
+        .filter(C::DecommissionScheduledAt.lte(now))
+        .filter(C::Status.is_in(decommission_from))
+        .order_by_asc(C::DecommissionScheduledAt)
+        .limit(1)
+        .into_tuple()
+        .one(&svc.db)
+        .await?;
+    Ok(match (activation, decommission) {
+        (Some(a), Some(d)) => Some(a.min(d)),
+        (a, d) => a.or(d),
+    })
+}
+
 /// Runs [`run_due`] every `interval` until `shutdown` turns true.
 pub async fn run(svc: Services, interval: Duration, mut shutdown: watch::Receiver<bool>) {
     let mut ticker = tokio::time::interval(interval.max(Duration::from_millis(10)));

@@ -111,3 +111,80 @@ async fn migrate_firm_create_token_and_serve_work_together() {
         .unwrap();
     assert!(status.success(), "{status:?}");
 }
+
+/// `clientele backup` copies a SQLite database while the server keeps writing to it; the
+/// copy is a consistent database. On PostgreSQL it points to pg_dump instead.
+#[tokio::test]
+async fn backup_copies_a_sqlite_database_while_it_is_served() {
+    use sea_orm::{ConnectionTrait, Database, Statement};
+
+    let app = crate::helpers::spawn_app().await;
+    let dir = tempfile_dir();
+    let target = dir.join("backup.db");
+    let mut cmd = clientele(&app.database_url);
+    cmd.args(["backup", "--to", target.to_str().unwrap()]);
+    if !app.database_url.starts_with("sqlite:") {
+        let out = cmd.output().await.unwrap();
+        assert!(!out.status.success());
+        assert!(String::from_utf8_lossy(&out.stderr).contains("pg_dump"));
+        return;
+    }
+    for i in 0..5 {
+        app.create_client(&format!("Before {i}")).await;
+    }
+    // Writes go on while the copy is taken.
+    let writer = async {
+        for i in 0..20 {
+            app.create_client(&format!("During {i}")).await;
+        }
+    };
+    let (out, ()) = tokio::join!(cmd.output(), writer);
+    let out = out.unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let copy = Database::connect(format!("sqlite://{}?mode=ro", target.display()))
+        .await
+        .unwrap();
+    let one = |sql: &'static str| {
+        let copy = &copy;
+        async move {
+            copy.query_one_raw(Statement::from_string(copy.get_database_backend(), sql))
+                .await
+                .unwrap()
+                .unwrap()
+        }
+    };
+    let check: String = one("PRAGMA integrity_check")
+        .await
+        .try_get_by_index(0)
+        .unwrap();
+    assert_eq!(check, "ok");
+    let clients: i64 = one("SELECT count(*) FROM clients")
+        .await
+        .try_get_by_index(0)
+        .unwrap();
+    assert!((5..=25).contains(&clients), "{clients}");
+    // Every client in the copy has its CREATE event: one snapshot, not a torn read.
+    let orphans: i64 = one("SELECT count(*) FROM clients c WHERE NOT EXISTS \
+         (SELECT 1 FROM lifecycle_events e WHERE e.client_id = c.id)")
+    .await
+    .try_get_by_index(0)
+    .unwrap();
+    assert_eq!(orphans, 0);
+    // An existing file is never overwritten.
+    let mut again = clientele(&app.database_url);
+    again.args(["backup", "--to", target.to_str().unwrap()]);
+    let out = again.output().await.unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already exists"));
+    std::fs::remove_dir_all(dir).ok();
+}
+
+fn tempfile_dir() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("clientele-backup-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}

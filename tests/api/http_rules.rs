@@ -232,3 +232,60 @@ async fn health_readiness_and_graphiql_are_served() {
     assert!(html.to_lowercase().contains("graphiql"));
     assert!(html.contains("/graphql"));
 }
+
+/// At its concurrency limit the server answers 503 with `Retry-After` at once instead of
+/// queueing; health and metrics still answer; it recovers when the load drops.
+#[tokio::test]
+async fn over_its_limit_the_server_sheds_load_and_recovers() {
+    let app = crate::helpers::spawn_app_with(|c| c.max_in_flight = 2).await;
+    let sleep = |ms: u64| {
+        app.http
+            .get(format!("{}/test/sleep?ms={ms}", app.base))
+            .send()
+    };
+    let (first, second) = (sleep(1500), sleep(1500));
+    let busy = async {
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let started = std::time::Instant::now();
+        let res = app
+            .http
+            .post(format!("{}/graphql", app.base))
+            .bearer_auth(&app.admin.token)
+            .json(&json!({"query": "{ me { id } }"}))
+            .send()
+            .await
+            .unwrap();
+        let waited = started.elapsed();
+        assert_eq!(res.status(), 503);
+        assert_eq!(res.headers()["retry-after"], "1");
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["errors"][0]["extensions"]["code"], "INTERNAL");
+        assert!(
+            waited < std::time::Duration::from_millis(1000),
+            "{waited:?}"
+        );
+        for path in ["/healthz", "/readyz", "/metrics"] {
+            let res = app
+                .http
+                .get(format!("{}{path}", app.base))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 200, "{path}");
+        }
+    };
+    let (a, b, ()) = tokio::join!(first, second, busy);
+    assert_eq!(a.unwrap().status(), 200);
+    assert_eq!(b.unwrap().status(), 200);
+    app.gql(&app.admin, "{ me { id } }", json!({})).await.data();
+    let text = app
+        .http
+        .get(format!("{}/metrics", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(text.contains("clientele_http_shed_total 1\n"), "{text}");
+}

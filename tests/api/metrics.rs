@@ -80,3 +80,53 @@ async fn metrics_count_requests_by_operation_and_outcome() {
     assert!(sample(&text, r#"clientele_db_connections_idle{pool="read"}"#) >= 1.0);
     assert!(text.ends_with("# EOF\n"));
 }
+
+async fn metrics_text(app: &crate::helpers::TestApp) -> String {
+    app.http
+        .get(format!("{}/metrics", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+/// The scheduler lag is the age of the oldest overdue scheduled item, and the outbox
+/// gauges count what waits for delivery; both fall back once the work is done.
+#[tokio::test]
+async fn metrics_show_scheduler_lag_and_outbox_depth() {
+    let app = spawn_app().await;
+    let text = metrics_text(&app).await;
+    assert_eq!(sample(&text, "clientele_scheduler_lag_seconds"), 0.0);
+    assert_eq!(sample(&text, "clientele_outbox_pending"), 0.0);
+    assert!(sample(&text, r#"clientele_db_connections_max{pool="read"}"#) >= 1.0);
+
+    let id = app.create_client("Scheduled Co").await;
+    let at = (chrono::Utc::now() + chrono::Duration::minutes(30)).to_rfc3339();
+    app.act(&app.admin, "scheduleActivation", &id, json!({"at": at}))
+        .await
+        .data();
+    let active = app.client_in("ACTIVE").await;
+    app.act(&app.admin, "deactivateClient", &active, json!({}))
+        .await
+        .data();
+    let text = metrics_text(&app).await;
+    assert_eq!(sample(&text, "clientele_scheduler_lag_seconds"), 0.0, "not due yet");
+    assert!(sample(&text, "clientele_outbox_pending") >= 1.0, "{text}");
+
+    app.services.clock.advance(chrono::Duration::hours(1));
+    let lag = sample(&metrics_text(&app).await, "clientele_scheduler_lag_seconds");
+    assert!((1700.0..1900.0).contains(&lag), "{lag}");
+
+    clientele::service::scheduler::run_due(&app.services)
+        .await
+        .unwrap();
+    clientele::service::outbox::deliver_due(&app.services, &app.mailer)
+        .await
+        .unwrap();
+    let text = metrics_text(&app).await;
+    assert_eq!(sample(&text, "clientele_scheduler_lag_seconds"), 0.0);
+    assert_eq!(sample(&text, "clientele_outbox_pending"), 0.0);
+    assert_eq!(sample(&text, "clientele_outbox_failed"), 0.0);
+}

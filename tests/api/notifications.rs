@@ -10,7 +10,7 @@ use serde_json::json;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 
-use crate::helpers::spawn_app_with;
+use crate::helpers::{spawn_app, spawn_app_with};
 
 /// A message the test server accepted.
 #[derive(Debug, Clone)]
@@ -220,4 +220,92 @@ async fn without_smtp_notifications_are_logged_and_marked_sent_by_the_worker() {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     panic!("the outbox worker did not deliver");
+}
+
+/// Deleting a client erases its name and addresses from every notification about it:
+/// sent ones keep only their kind and delivery history, pending ones are cancelled and
+/// never sent. The deletion notice to staff carries no personal data and is delivered.
+#[tokio::test]
+async fn a_deleted_clients_notifications_keep_no_personal_data() {
+    use entity::notification;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+    let app = spawn_app().await;
+    let id = app.client_in("ACTIVE").await;
+    let name = "Personal Name Ltd";
+    let email = "personal.address@client.test";
+    app.gql(
+        &app.admin,
+        "mutation($i: UpdateClientInput!) { updateClient(input: $i) { client { id } } }",
+        json!({"i": {"clientId": id, "name": name, "email": email}}),
+    )
+    .await
+    .data();
+    app.act(
+        &app.admin,
+        "deactivateClient",
+        &id,
+        json!({"notifyClient": true}),
+    )
+    .await
+    .data();
+    let first = deliver_due(&app.services, &app.mailer).await.unwrap();
+    assert!(first.sent >= 2);
+    app.act(&app.admin, "reactivateClient", &id, json!({}))
+        .await
+        .data();
+    app.act(
+        &app.admin,
+        "deactivateClient",
+        &id,
+        json!({"notifyClient": true}),
+    )
+    .await
+    .data();
+    let rows = |id: uuid::Uuid| {
+        notification::Entity::find()
+            .filter(notification::Column::ClientId.eq(id))
+            .all(&app.services.db)
+    };
+    let uuid = uuid::Uuid::parse_str(&id).unwrap();
+    let before = rows(uuid).await.unwrap();
+    assert!(before.iter().any(|n| n.recipient == email));
+    assert!(before
+        .iter()
+        .any(|n| n.status == entity::NotificationStatus::Pending));
+    let before_ids: Vec<uuid::Uuid> = before.iter().map(|n| n.id).collect();
+
+    app.act(
+        &app.admin,
+        "deleteClient",
+        &id,
+        json!({"confirmName": name}),
+    )
+    .await
+    .data();
+    let after = rows(uuid).await.unwrap();
+    assert_eq!(
+        after.len(),
+        before.len() + 1,
+        "the deletion notice is added"
+    );
+    for n in &after {
+        let text = format!("{} {} {}", n.recipient, n.subject, n.body);
+        assert!(!text.contains(name) && !text.contains(email), "{text}");
+        assert!(!text.contains("personal.address"), "{text}");
+        if before_ids.contains(&n.id) {
+            let was = before.iter().find(|b| b.id == n.id).unwrap();
+            let expected = match was.status {
+                entity::NotificationStatus::Pending => entity::NotificationStatus::Cancelled,
+                other => other,
+            };
+            assert_eq!(n.status, expected, "{}", n.kind);
+            assert_eq!(n.kind, was.kind);
+        } else {
+            assert_eq!(n.kind, "CLIENT_DELETED");
+            assert_eq!(n.status, entity::NotificationStatus::Pending);
+        }
+    }
+    let pass = deliver_due(&app.services, &app.mailer).await.unwrap();
+    assert_eq!(pass.sent, 1, "only the deletion notice is sent");
 }
