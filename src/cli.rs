@@ -116,7 +116,7 @@ pub struct DbArgs {
     )]
     pub db_min_connections: u32,
     /// How long a request waits for a free connection before it fails.
-    #[arg(long, env = "CLIENTELE_DB_ACQUIRE_TIMEOUT", default_value = "10s", value_parser = parse_ttl, global = true)]
+    #[arg(long, env = "CLIENTELE_DB_ACQUIRE_TIMEOUT", default_value = "2s", value_parser = parse_ttl, global = true)]
     pub db_acquire_timeout: Duration,
     /// How long an idle connection above the minimum is kept.
     #[arg(long, env = "CLIENTELE_DB_IDLE_TIMEOUT", default_value = "10m", value_parser = parse_ttl, global = true)]

@@ -56,7 +56,7 @@ impl Default for DbSettings {
         DbSettings {
             max_connections: 10,
             min_connections: 1,
-            acquire_timeout: Duration::from_secs(10),
+            acquire_timeout: Duration::from_secs(2),
             idle_timeout: Duration::from_secs(600),
             sqlite_synchronous: Synchronous::Normal,
             sqlite_busy_timeout: Duration::from_secs(5),
@@ -151,7 +151,9 @@ async fn open(
     let max = max_connections.max(1);
     opt.max_connections(max)
         .min_connections(settings.min_connections.min(max))
-        .connect_timeout(Duration::from_secs(10))
+        // Also bounds opening a connection (SeaORM maps both to sqlx's acquire timeout):
+        // with the database down, a request fails after this long, not the request
+        // timeout.
         .acquire_timeout(settings.acquire_timeout)
         .idle_timeout(settings.idle_timeout)
         // sqlx pings every connection it hands out: one extra round trip per statement.
@@ -192,9 +194,15 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
     .await
 }
 
-/// Checks that the database answers.
+/// Longest a readiness check waits for the database.
+pub const PING_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// Checks that the database answers within [`PING_TIMEOUT`].
 pub async fn ping(db: &DatabaseConnection) -> bool {
-    db.ping().await.is_ok()
+    matches!(
+        tokio::time::timeout(PING_TIMEOUT, db.ping()).await,
+        Ok(Ok(()))
+    )
 }
 
 /// True for PostgreSQL.

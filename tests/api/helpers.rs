@@ -467,3 +467,41 @@ pub fn actions() -> Vec<(&'static str, &'static str)> {
         ("RESTORE_PORTAL_ACCESS", "restorePortalAccess"),
     ]
 }
+
+/// The release or debug `clientele serve` binary as a child process on `database_url`,
+/// with a production secret and the given extra variables; answers the child and the
+/// base address it printed. Its standard output keeps being drained.
+pub async fn spawn_server_process(
+    database_url: &str,
+    envs: &[(&str, &str)],
+    stderr: std::process::Stdio,
+) -> (tokio::process::Child, String) {
+    use tokio::io::{AsyncBufReadExt, BufReader};
+    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_clientele"));
+    cmd.arg("serve")
+        .env("DATABASE_URL", database_url)
+        .env("CLIENTELE_BIND", "127.0.0.1:0")
+        .env("CLIENTELE_JWT_SECRET", SECRET)
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .stderr(stderr)
+        .kill_on_drop(true);
+    for (k, v) in envs {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().expect("spawn clientele");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let first = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
+        .await
+        .expect("server starts")
+        .expect("stdout")
+        .unwrap_or_default();
+    let base = first
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .and_then(|w| w.strip_suffix("/graphql"))
+        .expect("address in the banner")
+        .to_string();
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    (child, base)
+}

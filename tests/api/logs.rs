@@ -2,9 +2,9 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
+use tokio::io::AsyncReadExt;
 
-use crate::helpers::{spawn_app, SECRET};
+use crate::helpers::{spawn_app, spawn_server_process, SECRET};
 
 /// With `CLIENTELE_LOG_FORMAT=json` every log line is a JSON object; each request's
 /// lines carry its id, which the response returns in `X-Request-Id` (a load balancer's
@@ -12,30 +12,12 @@ use crate::helpers::{spawn_app, SECRET};
 #[tokio::test]
 async fn json_logs_carry_the_request_id_and_never_a_token() {
     let app = spawn_app().await;
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_clientele"))
-        .arg("serve")
-        .env("DATABASE_URL", &app.database_url)
-        .env("CLIENTELE_BIND", "127.0.0.1:0")
-        .env("CLIENTELE_JWT_SECRET", SECRET)
-        .env("CLIENTELE_LOG_FORMAT", "json")
-        .env("RUST_LOG", "debug")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("spawn clientele");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let first = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
-        .await
-        .expect("server starts")
-        .unwrap()
-        .unwrap_or_default();
-    let base = first
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .and_then(|w| w.strip_suffix("/graphql"))
-        .expect("address in the banner")
-        .to_string();
+    let (mut child, base) = spawn_server_process(
+        &app.database_url,
+        &[("CLIENTELE_LOG_FORMAT", "json"), ("RUST_LOG", "debug")],
+        Stdio::piped(),
+    )
+    .await;
     let mut stderr = child.stderr.take().unwrap();
 
     let send = |id: Option<&'static str>, query: &'static str| {

@@ -6,6 +6,7 @@ mod auth;
 mod available_actions;
 mod cli;
 mod concurrency;
+mod crash;
 mod dev_mode;
 mod flows;
 mod helpers;

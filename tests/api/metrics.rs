@@ -112,7 +112,11 @@ async fn metrics_show_scheduler_lag_and_outbox_depth() {
         .await
         .data();
     let text = metrics_text(&app).await;
-    assert_eq!(sample(&text, "clientele_scheduler_lag_seconds"), 0.0, "not due yet");
+    assert_eq!(
+        sample(&text, "clientele_scheduler_lag_seconds"),
+        0.0,
+        "not due yet"
+    );
     assert!(sample(&text, "clientele_outbox_pending") >= 1.0, "{text}");
 
     app.services.clock.advance(chrono::Duration::hours(1));

@@ -14,19 +14,19 @@ use crate::helpers::{spawn_app, spawn_app_with};
 
 /// A message the test server accepted.
 #[derive(Debug, Clone)]
-struct Received {
-    rcpt: Vec<String>,
-    data: String,
+pub struct Received {
+    pub rcpt: Vec<String>,
+    pub data: String,
 }
 
 /// A minimal SMTP server: accepts everything, or answers `451` to the first
 /// `fail_first` transactions.
-struct SmtpServer {
-    port: u16,
-    received: Arc<Mutex<Vec<Received>>>,
+pub struct SmtpServer {
+    pub port: u16,
+    pub received: Arc<Mutex<Vec<Received>>>,
 }
 
-async fn smtp_server(fail_first: usize) -> SmtpServer {
+pub async fn smtp_server(fail_first: usize) -> SmtpServer {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     let received = Arc::new(Mutex::new(Vec::new()));
