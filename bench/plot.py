@@ -14,7 +14,8 @@ COLOURS = {"sqlite": "#4c72b0", "postgres": "#dd8452"}
 def main(src, dst):
     with open(src) as f:
         result = json.load(f)
-    rows = [r for r in result["rows"] if not r["scenario"].startswith("soak")]
+    rows = [r for r in result["rows"]
+            if not r["scenario"].startswith(("soak", "mixed-soak", "overload"))]
     scenarios = list(dict.fromkeys(r["scenario"] for r in rows))
     databases = list(dict.fromkeys(r["database"] for r in rows))
     width = 0.8 / len(databases)
