@@ -194,6 +194,25 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
     .await
 }
 
+/// Connection waits that gave up since the process started: the pool stayed busy, or
+/// the database unreachable, for the whole acquire timeout. Process-wide.
+static ACQUIRE_TIMEOUTS: AtomicU64 = AtomicU64::new(0);
+
+/// How many connection waits gave up since the process started.
+pub fn acquire_timeouts() -> u64 {
+    ACQUIRE_TIMEOUTS.load(Ordering::Relaxed)
+}
+
+/// Notes a database error for the metrics.
+pub fn note_error(err: &DbErr) {
+    if matches!(
+        err,
+        DbErr::ConnectionAcquire(sea_orm::error::ConnAcquireErr::Timeout)
+    ) {
+        ACQUIRE_TIMEOUTS.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
 /// Longest a readiness check waits for the database.
 pub const PING_TIMEOUT: Duration = Duration::from_secs(1);
 
@@ -250,6 +269,17 @@ pub async fn backup_sqlite(url: &str, to: &std::path::Path) -> Result<u64, Strin
 mod tests {
     use super::*;
     use sea_orm::{ConnectionTrait, Statement};
+
+    #[test]
+    fn connection_wait_timeouts_are_counted() {
+        let before = acquire_timeouts();
+        note_error(&DbErr::ConnectionAcquire(
+            sea_orm::error::ConnAcquireErr::Timeout,
+        ));
+        note_error(&DbErr::Custom("not a wait".into()));
+        // No other unit test waits for a connection, so exactly this one was counted.
+        assert_eq!(acquire_timeouts(), before + 1);
+    }
 
     async fn pragma(db: &DatabaseConnection, name: &str) -> i64 {
         let row = db

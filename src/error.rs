@@ -199,6 +199,7 @@ impl AppError {
 
 impl From<DbErr> for AppError {
     fn from(err: DbErr) -> Self {
+        crate::db::note_error(&err);
         AppError::internal(format!("database: {err}"))
     }
 }

@@ -383,6 +383,9 @@ async fn metrics_text(State(state): State<AppState>) -> Response {
             .metrics
             .set_pool(pool, stats.in_use, stats.idle, stats.max);
     }
+    state
+        .metrics
+        .set_acquire_timeouts(crate::db::acquire_timeouts());
     // The backlog gauges keep their last value when the database does not answer.
     let svc = &state.services;
     if let (Ok(oldest), Ok((pending, failed))) = (

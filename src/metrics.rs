@@ -63,6 +63,7 @@ pub struct Metrics {
     scheduler_lag: Gauge<f64, std::sync::atomic::AtomicU64>,
     outbox_pending: Gauge,
     outbox_failed: Gauge,
+    acquire_timeouts: Counter,
     names: RwLock<HashSet<String>>,
 }
 
@@ -140,6 +141,13 @@ impl Metrics {
             "Notifications whose delivery was given up after the last retry",
             outbox_failed.clone(),
         );
+        let acquire_timeouts = Counter::default();
+        registry.register(
+            "db_acquire_timeouts",
+            "Requests for a database connection that gave up after waiting the whole \
+             CLIENTELE_DB_ACQUIRE_TIMEOUT (pool busy or database unreachable), in this process",
+            acquire_timeouts.clone(),
+        );
         Metrics {
             registry,
             requests,
@@ -151,6 +159,7 @@ impl Metrics {
             scheduler_lag,
             outbox_pending,
             outbox_failed,
+            acquire_timeouts,
             names: RwLock::default(),
         }
     }
@@ -213,6 +222,14 @@ impl Metrics {
             .set(i64::try_from(outbox_failed).unwrap_or(i64::MAX));
     }
 
+    /// Brings the acquire-timeout counter up to the process's count.
+    pub fn set_acquire_timeouts(&self, total: u64) {
+        let seen = self.acquire_timeouts.get();
+        if total > seen {
+            self.acquire_timeouts.inc_by(total - seen);
+        }
+    }
+
     /// Sets the pool gauges of one pool.
     pub fn set_pool(&self, pool: &'static str, in_use: u32, idle: u32, max: u32) {
         let labels = PoolLabels { pool };
@@ -264,6 +281,8 @@ mod tests {
         m.record_request(op, "NOT_FOUND", Duration::from_millis(30));
         m.set_pool("read", 2, 3, 10);
         m.set_backlog(Duration::from_millis(1500), 4, 1);
+        m.set_acquire_timeouts(3);
+        m.set_acquire_timeouts(2);
         let text = m.render();
         assert!(text.contains(r#"clientele_graphql_requests_total{operation="List",code="OK"} 1"#));
         assert!(text
@@ -279,6 +298,10 @@ mod tests {
         );
         assert!(text.contains("clientele_outbox_pending 4\n"));
         assert!(text.contains("clientele_outbox_failed 1\n"));
+        assert!(
+            text.contains("clientele_db_acquire_timeouts_total 3\n"),
+            "{text}"
+        );
         assert!(text.ends_with("# EOF\n"));
     }
 }
