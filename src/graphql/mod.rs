@@ -4,10 +4,14 @@ use async_graphql::{EmptySubscription, MergedObject, SDLExportOptions, Schema};
 
 use crate::service::Services;
 
+/// Previews of lifecycle actions, and bulk actions.
+pub mod actions;
 /// What a resolver reads from the request context.
 pub mod context;
 /// Role guards on fields.
 pub mod guards;
+/// Who holds an address, scheduled actions, lifecycle statistics.
+pub mod insight;
 /// Request limits and the error-code safety net.
 pub mod limits;
 /// Per-request data loaders.
@@ -22,7 +26,12 @@ pub mod types;
 /// Every query root field.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Query")]
-pub struct QueryRoot(query::ClientQuery, query::StaffQuery);
+pub struct QueryRoot(
+    query::ClientQuery,
+    actions::PreviewQuery,
+    insight::InsightQuery,
+    query::StaffQuery,
+);
 
 /// Every mutation root field.
 #[derive(MergedObject, Default)]
@@ -30,6 +39,7 @@ pub struct QueryRoot(query::ClientQuery, query::StaffQuery);
 pub struct MutationRoot(
     mutation::ClientMutation,
     mutation::LifecycleMutation,
+    actions::BulkMutation,
     mutation::ContactMutation,
     mutation::WorkMutation,
     mutation::StaffMutation,

@@ -146,7 +146,7 @@ pub struct PageInfo {
 }
 
 impl PageInfo {
-    fn of<T>(page: &Page<T>) -> Self {
+    pub(crate) fn of<T>(page: &Page<T>) -> Self {
         PageInfo {
             has_next_page: page.has_next_page,
             has_previous_page: page.has_previous_page,
@@ -519,6 +519,35 @@ impl Client {
                 .into_iter()
                 .next()
                 .map(LifecycleEvent))
+        })
+        .await
+    }
+
+    /// Why the client is where it is, in one sentence built from its latest status
+    /// change and what is scheduled: "Suspended by Ana Ruiz on 3 March 2026 for
+    /// non-payment; decommission scheduled for 1 April 2026."
+    async fn status_explanation(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
+        use crate::service::explain::{self, ActedBy};
+        boxed(async move {
+            let loaders = ctx.data::<Loaders>()?;
+            let newest = loaders
+                .newest_events
+                .load_one((self.0.id, explain::EVENTS_LOOKED_AT))
+                .await?
+                .unwrap_or_default();
+            let Some(event) = explain::status_event(&self.0, &newest) else {
+                return Ok(explain::sentence(&self.0, None));
+            };
+            let user = match event.actor_id {
+                Some(id) => loaders.users.load_one(id).await?,
+                None => None,
+            };
+            let by = match (event.actor_id, &user) {
+                (None, _) => ActedBy::Scheduler,
+                (Some(_), Some(u)) => ActedBy::Person(&u.name),
+                (Some(_), None) => ActedBy::Unknown,
+            };
+            Ok(explain::sentence(&self.0, Some((event, by))))
         })
         .await
     }

@@ -219,3 +219,63 @@ async fn newest_events_of(
         .await?,
     )
 }
+
+/// How many events of one action and reason a period holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatsRow {
+    pub action: LifecycleAction,
+    pub reason: Option<LifecycleReason>,
+    pub count: u64,
+}
+
+/// Counts the firm's events per action and reason with `from <= at < to` (ADMIN); the
+/// most frequent first.
+pub async fn stats(
+    svc: &Services,
+    actor: &Actor,
+    from: Option<DateTime<Utc>>,
+    to: Option<DateTime<Utc>>,
+) -> AppResult<Vec<StatsRow>> {
+    use lifecycle_event::Column as E;
+    use sea_orm::{QuerySelect, QueryTrait};
+    actor.require(Role::Admin, "see lifecycle statistics")?;
+    if let (Some(from), Some(to)) = (from, to) {
+        if from >= to {
+            return Err(crate::error::AppError::bad_field(
+                "to",
+                "to must be later than from.",
+            ));
+        }
+    }
+    let rows: Vec<(LifecycleAction, Option<LifecycleReason>, i64)> =
+        lifecycle_event::Entity::find()
+            .select_only()
+            .column(E::Action)
+            .column(E::Reason)
+            .column_as(E::Id.count(), "n")
+            .filter(E::FirmId.eq(actor.firm_id()))
+            .apply_if(from, |q, from| q.filter(E::At.gte(from)))
+            .apply_if(to, |q, to| q.filter(E::At.lt(to)))
+            .group_by(E::Action)
+            .group_by(E::Reason)
+            .into_tuple()
+            .all(&svc.db)
+            .await?;
+    let mut out: Vec<StatsRow> = rows
+        .into_iter()
+        .map(|(action, reason, n)| StatsRow {
+            action,
+            reason,
+            count: u64::try_from(n).unwrap_or(0),
+        })
+        .collect();
+    // The most frequent first; ties in a stable order.
+    out.sort_by_cached_key(|r| {
+        (
+            std::cmp::Reverse(r.count),
+            format!("{:?}", r.action),
+            format!("{:?}", r.reason),
+        )
+    });
+    Ok(out)
+}

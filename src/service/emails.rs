@@ -148,3 +148,74 @@ fn status_name(s: entity::ContactStatus) -> &'static str {
         entity::ContactStatus::Inactive => "INACTIVE",
     }
 }
+
+/// Who of the firm holds an address, with enough to find them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Holder {
+    pub kind: HolderOf,
+    pub id: Uuid,
+    pub name: String,
+    /// The client's or contact's status; ACTIVE or INACTIVE for a staff user.
+    pub status: String,
+}
+
+/// The kinds of holder of an address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HolderOf {
+    Client,
+    Contact,
+    User,
+}
+
+/// The client, contact or staff user of the viewer's firm that holds `email`, if any.
+pub async fn holder(
+    svc: &crate::service::Services,
+    actor: &crate::service::Actor,
+    email: &crate::domain::Email,
+) -> AppResult<Option<Holder>> {
+    let firm_id = actor.firm_id();
+    let email = email.as_str();
+    if let Some(c) = client::Entity::find()
+        .filter(client::Column::FirmId.eq(firm_id))
+        .filter(client::Column::Email.eq(email))
+        .one(&svc.db)
+        .await?
+    {
+        return Ok(Some(Holder {
+            kind: HolderOf::Client,
+            id: c.id,
+            name: c.name,
+            status: c.status.as_str().to_string(),
+        }));
+    }
+    let Some(claim) = email_claim::Entity::find()
+        .filter(email_claim::Column::FirmId.eq(firm_id))
+        .filter(email_claim::Column::Email.eq(email))
+        .one(&svc.db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    Ok(match claim.holder_kind {
+        HolderKind::Contact => contact::Entity::find_by_id(claim.holder_id)
+            .filter(contact::Column::FirmId.eq(firm_id))
+            .one(&svc.db)
+            .await?
+            .map(|c| Holder {
+                kind: HolderOf::Contact,
+                id: c.id,
+                name: c.name,
+                status: status_name(c.status).to_string(),
+            }),
+        HolderKind::User => user::Entity::find_by_id(claim.holder_id)
+            .filter(user::Column::FirmId.eq(firm_id))
+            .one(&svc.db)
+            .await?
+            .map(|u| Holder {
+                kind: HolderOf::User,
+                id: u.id,
+                name: u.name,
+                status: if u.active { "ACTIVE" } else { "INACTIVE" }.to_string(),
+            }),
+    })
+}

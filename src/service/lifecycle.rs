@@ -5,9 +5,7 @@
 use chrono::{DateTime, Utc};
 use entity::{client, Billing, ClientStatus, LifecycleAction, LifecycleReason, Role};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -234,6 +232,23 @@ pub struct ActionArgs {
     pub account_owner_contact_id: Option<Uuid>,
     /// DELETE: the name typed to confirm.
     pub confirm_name: Option<ConfirmName>,
+    /// A preview: required arguments not given are not refused (see
+    /// [`missing_arguments`]); those given are judged as for the mutation.
+    pub preview: bool,
+}
+
+/// The required arguments of `action` that `args` lacks, by their API names.
+pub fn missing_arguments(action: LifecycleAction, args: &ActionArgs) -> Vec<&'static str> {
+    let missing = match action {
+        A::ScheduleActivation => args.at.is_none().then_some("at"),
+        A::Disconnect => args
+            .account_owner_contact_id
+            .is_none()
+            .then_some("accountOwnerContactId"),
+        A::Delete => args.confirm_name.is_none().then_some("confirmName"),
+        _ => None,
+    };
+    missing.into_iter().collect()
 }
 
 /// The columns an action changes (`None`: left as is).
@@ -422,18 +437,17 @@ pub fn check(
             effects.subscription_start =
                 Some(billing::on_activation(facts.subscriptions.first(), now));
         }
-        A::ScheduleActivation => {
-            if let Some(args) = args {
-                let at = args
-                    .at
-                    .ok_or_else(|| AppError::bad_field("at", "at is required."))?;
+        A::ScheduleActivation => match args.map(|a| (a.at, a.preview)) {
+            Some((Some(at), _)) => {
                 if at <= now {
                     return Err(AppError::bad_field("at", "at must be in the future."));
                 }
                 changes.activation_scheduled_at = Some(Some(at));
                 details = Some(json!({ "at": at }));
             }
-        }
+            Some((None, false)) => return Err(AppError::bad_field("at", "at is required.")),
+            Some((None, true)) | None => {}
+        },
         A::Deactivate => {
             if client.billing == Billing::SelfPaying {
                 return Err(AppError::SelfPayingClient(
@@ -477,33 +491,38 @@ pub fn check(
                         .into(),
                 ));
             }
-            if let Some(args) = args {
-                let owner = args.account_owner_contact_id.ok_or_else(|| {
-                    AppError::AccountOwnerRequired(
+            match args.map(|a| (a.account_owner_contact_id, a.preview)) {
+                Some((Some(owner), _)) => {
+                    if !facts.active_contacts.contains(&owner) {
+                        return Err(AppError::AccountOwnerRequired(
+                            "The account owner must be an ACTIVE contact of this client.".into(),
+                        ));
+                    }
+                    changes.account_owner_contact_id = Some(Some(owner));
+                    details = Some(json!({ "accountOwnerContactId": owner }));
+                }
+                Some((None, false)) => {
+                    return Err(AppError::AccountOwnerRequired(
                         "Choose the ACTIVE contact who takes the account over \
                          (accountOwnerContactId)."
                             .into(),
-                    )
-                })?;
-                if !facts.active_contacts.contains(&owner) {
-                    return Err(AppError::AccountOwnerRequired(
-                        "The account owner must be an ACTIVE contact of this client.".into(),
-                    ));
+                    ))
                 }
-                changes.account_owner_contact_id = Some(Some(owner));
-                details = Some(json!({ "accountOwnerContactId": owner }));
+                Some((None, true)) | None => {}
             }
         }
-        A::Delete => {
-            if let Some(args) = args {
-                let typed = args.confirm_name.as_ref().ok_or_else(|| {
-                    AppError::bad_field("confirmName", "confirmName is required.")
-                })?;
-                if !typed.matches(&client.name) {
-                    return Err(AppError::ConfirmationMismatch);
-                }
+        A::Delete => match args.map(|a| (a.confirm_name.as_ref(), a.preview)) {
+            Some((Some(typed), _)) if !typed.matches(&client.name) => {
+                return Err(AppError::ConfirmationMismatch)
             }
-        }
+            Some((None, false)) => {
+                return Err(AppError::bad_field(
+                    "confirmName",
+                    "confirmName is required.",
+                ))
+            }
+            _ => {}
+        },
         A::RevokePortalAccess => changes.portal_access = Some(false),
         A::RestorePortalAccess => changes.portal_access = Some(true),
         A::Discard => {
@@ -627,6 +646,91 @@ pub async fn perform(
     Ok(outcome)
 }
 
+/// Everything an action will do to one client, decided from the state read in one
+/// transaction (or one read, for a preview): the plan of the transition table and what
+/// it touches besides the client row. The mutation executes exactly this; `previewAction`
+/// shows it.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// The client as read.
+    pub client: client::Model,
+    pub plan: Plan,
+    /// The moment the plan was made for.
+    pub now: DateTime<Utc>,
+    /// The client's contacts, removed with it (when the client is removed).
+    pub removed_contacts: Vec<contact::Model>,
+    /// The e-mails written with the event.
+    pub notifications: Vec<Draft>,
+}
+
+impl Prepared {
+    /// The addresses that become free for others: the client's and its contacts', when
+    /// the client is removed.
+    pub fn freed_emails(&self) -> Vec<String> {
+        if self.plan.to.is_some() {
+            return Vec::new();
+        }
+        self.client
+            .email
+            .iter()
+            .cloned()
+            .chain(self.removed_contacts.iter().map(|c| c.email.clone()))
+            .collect()
+    }
+
+    /// Whether the client loses its portal access (turned off, or gone with the client).
+    pub fn portal_access_revoked(&self) -> bool {
+        self.client.portal_access
+            && (self.plan.to.is_none() || self.plan.changes.portal_access == Some(false))
+    }
+}
+
+/// Decides what `action` does to `client` now: the version, the table and the rules,
+/// then what the plan touches. Reads only; runs inside the mutation's transaction.
+async fn prepare<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    client: client::Model,
+    action: LifecycleAction,
+    cmd: &Command,
+    now: DateTime<Utc>,
+) -> AppResult<Prepared> {
+    if let Some(expected) = cmd.expected_version {
+        if expected != client.version {
+            return Err(AppError::VersionConflict {
+                expected,
+                actual: client.version,
+            });
+        }
+    }
+    let facts = load_facts(conn, &[client.id])
+        .await?
+        .remove(&client.id)
+        .unwrap_or_default();
+    let plan = check(action, &client, &facts, actor.role(), Some(&cmd.args), now)?;
+    // Addresses held by the client's contacts are freed with them.
+    let removed_contacts = if plan.to.is_none() {
+        contact::Entity::find()
+            .filter(contact::Column::ClientId.eq(client.id))
+            .all(conn)
+            .await?
+    } else {
+        Vec::new()
+    };
+    let owner = match plan.changes.account_owner_contact_id {
+        Some(Some(id)) => contact::Entity::find_by_id(id).one(conn).await?,
+        _ => None,
+    };
+    let notifications = notifications_for(&plan, &client, actor, owner.as_ref(), &cmd.args);
+    Ok(Prepared {
+        client,
+        plan,
+        now,
+        removed_contacts,
+        notifications,
+    })
+}
+
 async fn perform_in(
     txn: &DatabaseTransaction,
     svc: &Services,
@@ -641,95 +745,145 @@ async fn perform_in(
         .ok_or(AppError::NotFound("client"))?;
     // A concurrent change makes the conditional write miss; read again and decide anew.
     for _ in 0..3 {
-        if let Some(expected) = cmd.expected_version {
-            if expected != current.version {
-                return Err(AppError::VersionConflict {
-                    expected,
-                    actual: current.version,
-                });
-            }
-        }
         let now = svc.clock.now();
-        let facts = load_facts(txn, &[client_id])
-            .await?
-            .remove(&client_id)
-            .unwrap_or_default();
-        let plan = check(action, &current, &facts, actor.role(), Some(&cmd.args), now)?;
-        let removed = plan.to.is_none();
-        // Addresses held by the client's contacts are freed with them.
-        let contact_ids: Vec<Uuid> = if removed {
-            contact::Entity::find()
-                .select_only()
-                .column(contact::Column::Id)
-                .filter(contact::Column::ClientId.eq(client_id))
-                .into_tuple()
-                .all(txn)
-                .await?
-        } else {
-            Vec::new()
-        };
-        let owner = match plan.changes.account_owner_contact_id {
-            Some(Some(id)) => contact::Entity::find_by_id(id).one(txn).await?,
-            _ => None,
-        };
-        if !write(txn, &current, &plan, now).await? {
+        let prepared = prepare(txn, actor, current, action, cmd, now).await?;
+        if !write(txn, &prepared.client, &prepared.plan, now).await? {
             current = load(txn, firm_id, client_id)
                 .await?
                 .ok_or(AppError::NotFound("client"))?;
             continue;
         }
-        let after = (!removed).then(|| plan.clone().apply_to(current.clone(), now));
-        if removed {
-            emails::release(txn, &contact_ids).await?;
-            audit::erase_personal_data(txn, client_id).await?;
-            outbox::erase_client(txn, client_id).await?;
-        }
-        let fx = &plan.effects;
-        if let Some(start) = &fx.subscription_start {
-            billing::start(txn, firm_id, client_id, start, now).await?;
-        }
-        if fx.subscription_ends.is_some() {
-            billing::end_current(txn, client_id, now).await?;
-        }
-        workflows::move_active(txn, &fx.workflows_archived, WorkflowStatus::Archived, now).await?;
-        workflows::move_active(txn, &fx.workflows_cancelled, WorkflowStatus::Cancelled, now)
-            .await?;
-        let event = audit::record(
-            txn,
-            EventDraft {
-                firm_id,
-                client_id,
-                action,
-                from_status: Some(plan.from),
-                to_status: plan.to,
-                actor_id: actor.user_id(),
-                reason: cmd.reason,
-                // Personal data does not outlive a removed client.
-                feedback: if removed {
-                    None
-                } else {
-                    cmd.feedback.clone().map(Feedback::into_inner)
-                },
-                details: if removed && !fx.purged {
-                    None
-                } else {
-                    plan.details.clone()
-                },
-                at: now,
-            },
-        )
-        .await?;
-        let drafts = notifications_for(&plan, &current, actor, owner.as_ref(), &cmd.args);
-        outbox::enqueue(txn, firm_id, Some(client_id), Some(event.id), drafts, now).await?;
-        return Ok(Outcome {
-            purged: fx.purged,
-            client: after,
-            event,
-        });
+        return execute(txn, actor, prepared, cmd).await;
     }
     Err(AppError::internal(
         "client kept changing under a lifecycle action",
     ))
+}
+
+/// Everything a prepared action does after its conditional write: the effects, the event
+/// and the notifications, in the same transaction.
+async fn execute(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    prepared: Prepared,
+    cmd: &Command,
+) -> AppResult<Outcome> {
+    let Prepared {
+        client: current,
+        plan,
+        now,
+        removed_contacts,
+        notifications,
+    } = prepared;
+    let firm_id = actor.firm_id();
+    let client_id = current.id;
+    let removed = plan.to.is_none();
+    if removed {
+        let contact_ids: Vec<Uuid> = removed_contacts.iter().map(|c| c.id).collect();
+        emails::release(txn, &contact_ids).await?;
+        audit::erase_personal_data(txn, client_id).await?;
+        outbox::erase_client(txn, client_id).await?;
+    }
+    let fx = &plan.effects;
+    if let Some(start) = &fx.subscription_start {
+        billing::start(txn, firm_id, client_id, start, now).await?;
+    }
+    if fx.subscription_ends.is_some() {
+        billing::end_current(txn, client_id, now).await?;
+    }
+    workflows::move_active(txn, &fx.workflows_archived, WorkflowStatus::Archived, now).await?;
+    workflows::move_active(txn, &fx.workflows_cancelled, WorkflowStatus::Cancelled, now).await?;
+    let event = audit::record(
+        txn,
+        EventDraft {
+            firm_id,
+            client_id,
+            action: plan.action(),
+            from_status: Some(plan.from),
+            to_status: plan.to,
+            actor_id: actor.user_id(),
+            reason: cmd.reason,
+            // Personal data does not outlive a removed client.
+            feedback: if removed {
+                None
+            } else {
+                cmd.feedback.clone().map(Feedback::into_inner)
+            },
+            details: if removed && !fx.purged {
+                None
+            } else {
+                plan.details.clone()
+            },
+            at: now,
+        },
+    )
+    .await?;
+    outbox::enqueue(
+        txn,
+        firm_id,
+        Some(client_id),
+        Some(event.id),
+        notifications,
+        now,
+    )
+    .await?;
+    let purged = fx.purged;
+    let after = (!removed).then(|| plan.apply_to(current, now));
+    Ok(Outcome {
+        purged,
+        client: after,
+        event,
+    })
+}
+
+/// What an action would do to a client now, and the client as read.
+#[derive(Debug, Clone)]
+pub struct Preview {
+    pub action: LifecycleAction,
+    pub client: client::Model,
+    /// Required arguments not given (see [`missing_arguments`]).
+    pub missing: Vec<&'static str>,
+    /// The plan, or the refusal the mutation would answer.
+    pub result: Result<Prepared, AppError>,
+}
+
+/// Plans `action` on the client exactly as the mutation would, and changes nothing. A
+/// missing client is `NOT_FOUND`; every refusal of the rules (the role included) is in
+/// `result`.
+pub async fn preview(
+    svc: &Services,
+    actor: &Actor,
+    client_id: Uuid,
+    action: LifecycleAction,
+    mut args: ActionArgs,
+) -> AppResult<Preview> {
+    if rule_of(action).is_none() {
+        return Err(AppError::bad_field(
+            "action",
+            "CREATE and UPDATE are not lifecycle actions.",
+        ));
+    }
+    args.preview = true;
+    let client = load(&svc.db, actor.firm_id(), client_id)
+        .await?
+        .ok_or(AppError::NotFound("client"))?;
+    let missing = missing_arguments(action, &args);
+    let cmd = Command {
+        args,
+        ..Command::default()
+    };
+    let now = svc.clock.now();
+    let result = match prepare(&svc.db, actor, client.clone(), action, &cmd, now).await {
+        // A failure of the server, not a refusal of the rules.
+        Err(AppError::Internal(cause)) => return Err(AppError::Internal(cause)),
+        other => other,
+    };
+    Ok(Preview {
+        action,
+        client,
+        missing,
+        result,
+    })
 }
 
 /// The e-mails an action sends, by kind and recipient.

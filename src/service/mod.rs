@@ -15,12 +15,16 @@ use crate::error::{AppError, AppResult};
 pub mod audit;
 /// Subscriptions and the billing rule.
 pub mod billing;
+/// One lifecycle action on many clients.
+pub mod bulk;
 /// Creating, editing, reading and listing clients.
 pub mod clients;
 /// Contacts of a client.
 pub mod contacts;
 /// Who holds an e-mail address; the firm's address book of contacts and staff.
 pub mod emails;
+/// `Client.statusExplanation`: why a client is where it is, in one sentence.
+pub mod explain;
 /// Firms and their first administrator.
 pub mod firms;
 /// THE transition table and the one `check` that mutations and `availableActions` share.

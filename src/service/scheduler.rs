@@ -1,12 +1,13 @@
 use std::time::Duration;
 
 use entity::{client, ClientStatus, LifecycleAction};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use tokio::sync::watch;
 
 use super::lifecycle::{perform_scheduled, rule_of};
-use super::Services;
-use crate::error::AppResult;
+use super::pagination::{Cursor, Page, PageArgs, SortValue};
+use super::{Actor, Services};
+use crate::error::{AppError, AppResult};
 
 /// How many due items one round looks at per kind.
 const BATCH: u64 = 200;
@@ -132,4 +133,112 @@ pub async fn run(svc: Services, interval: Duration, mut shutdown: watch::Receive
             }
         }
     }
+}
+
+/// A scheduled activation or decommission not yet applied.
+#[derive(Debug, Clone)]
+pub struct Upcoming {
+    pub action: LifecycleAction,
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub client: client::Model,
+}
+
+/// The cursor tag of each kind of scheduled item; activations sort before decommissions
+/// due at the same moment.
+const UPCOMING_KINDS: [(LifecycleAction, &str); 2] = [
+    (LifecycleAction::Activate, "activation_at"),
+    (LifecycleAction::Decommission, "decommission_at"),
+];
+
+fn upcoming_cursor(raw: &str) -> AppResult<(usize, Cursor)> {
+    for (rank, (_, tag)) in UPCOMING_KINDS.iter().enumerate() {
+        if let Ok(c) = Cursor::decode(raw, tag, "after") {
+            return Ok((rank, c));
+        }
+    }
+    Err(AppError::bad_field(
+        "after",
+        "after is not a cursor of this list.",
+    ))
+}
+
+/// The firm's scheduled activations and decommissions, soonest first (ties: activations
+/// first, then by client id), from `after` on: keyset pagination over both kinds.
+pub async fn upcoming(svc: &Services, actor: &Actor, page: &PageArgs) -> AppResult<Page<Upcoming>> {
+    use client::Column as C;
+    // Only `first` and `after`: the cursor may be of either kind, so it is read below.
+    let limit = PageArgs {
+        first: page.first,
+        ..PageArgs::default()
+    }
+    .window("activation_at")?
+    .limit;
+    let after = page.after.as_deref().map(upcoming_cursor).transpose()?;
+    let mut found: Vec<(usize, Upcoming)> = Vec::new();
+    for (rank, (action, _)) in UPCOMING_KINDS.iter().enumerate() {
+        let col = match action {
+            LifecycleAction::Activate => C::ActivationScheduledAt,
+            _ => C::DecommissionScheduledAt,
+        };
+        let mut q = client::Entity::find()
+            .filter(C::FirmId.eq(actor.firm_id()))
+            .filter(col.is_not_null());
+        if let Some((after_rank, cursor)) = &after {
+            let SortValue::Time(at) = cursor.value else {
+                return Err(AppError::bad_field(
+                    "after",
+                    "after is not a cursor of this list.",
+                ));
+            };
+            q = match rank.cmp(after_rank) {
+                std::cmp::Ordering::Greater => q.filter(col.gte(at)),
+                std::cmp::Ordering::Less => q.filter(col.gt(at)),
+                std::cmp::Ordering::Equal => q.filter(
+                    Condition::any()
+                        .add(col.gt(at))
+                        .add(Condition::all().add(col.eq(at)).add(C::Id.gt(cursor.id))),
+                ),
+            };
+        }
+        let rows = q
+            .order_by_asc(col)
+            .order_by_asc(C::Id)
+            .limit(limit + 1)
+            .all(&svc.db)
+            .await?;
+        for c in rows {
+            let at = match action {
+                LifecycleAction::Activate => c.activation_scheduled_at,
+                _ => c.decommission_scheduled_at,
+            };
+            if let Some(at) = at {
+                found.push((
+                    rank,
+                    Upcoming {
+                        action: *action,
+                        at,
+                        client: c,
+                    },
+                ));
+            }
+        }
+    }
+    found.sort_by_key(|(rank, u)| (u.at, *rank, u.client.id));
+    let has_next_page = found.len() as u64 > limit;
+    found.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    Ok(Page {
+        items: found
+            .into_iter()
+            .map(|(rank, u)| {
+                let cursor = Cursor {
+                    field: UPCOMING_KINDS[rank].1.to_string(),
+                    value: SortValue::Time(u.at),
+                    id: u.client.id,
+                };
+                (cursor.encode(), u)
+            })
+            .collect(),
+        has_next_page,
+        has_previous_page: after.is_some(),
+    })
 }

@@ -82,6 +82,24 @@ async fn an_admin_reaches_nothing_of_another_firm_through_any_root_field() {
         )
         .await;
     let a_history_cursor = r.data()["client"]["history"]["edges"][0]["cursor"].clone();
+    // A scheduled decommission, for the list of scheduled actions.
+    let later = (chrono::Utc::now() + chrono::Duration::days(30)).to_rfc3339();
+    app.gql(
+        &app.admin,
+        &mutation("decommissionClient"),
+        json!({"i": {"clientId": a_client, "effectiveAt": later}}),
+    )
+    .await
+    .data();
+    let r = app
+        .gql(
+            &app.admin,
+            "{ scheduledActions(first: 1) { edges { cursor } } }",
+            json!({}),
+        )
+        .await;
+    let a_schedule_cursor = r.data()["scheduledActions"]["edges"][0]["cursor"].clone();
+    assert!(a_schedule_cursor.is_string());
     let before = snapshot(&app).await;
 
     // Firm B: its admin, and one client of its own.
@@ -183,6 +201,81 @@ async fn an_admin_reaches_nothing_of_another_firm_through_any_root_field() {
         .await;
     let text = r.body.to_string();
     assert!(!text.contains(&a_client), "{text}");
+
+    // The answers of section 7.
+    let preview = "query($i: PreviewActionInput!) { previewAction(input: $i) {
+        allowed code client { id } notifications { recipient } emailAddressesFreed } }";
+    let r = app
+        .gql(
+            &b,
+            preview,
+            json!({"i": {"clientId": a_client, "action": "DELETE", "confirmName": a_name}}),
+        )
+        .await;
+    check("previewAction", r, NOT_FOUND, &[]);
+    let r = app
+        .gql(
+            &b,
+            preview,
+            json!({"i": {"clientId": b_client, "action": "DISCONNECT",
+                         "accountOwnerContactId": a_contact}}),
+        )
+        .await;
+    assert_eq!(r.data()["previewAction"]["allowed"], false, "{}", r.body);
+    check("previewAction", r, &["OK"], &[]);
+    for dry_run in [true, false] {
+        let r = app
+            .gql(
+                &b,
+                "mutation($i: BulkLifecycleActionInput!) { bulkLifecycleAction(input: $i) {
+                    results { clientId ok code client { id name } preview { allowed } } } }",
+                json!({"i": {"action": "SUSPEND", "clientIds": [a_client], "dryRun": dry_run}}),
+            )
+            .await;
+        let result = r.data()["bulkLifecycleAction"]["results"][0].clone();
+        assert_eq!(result["code"], "NOT_FOUND", "{result}");
+        // The id given is echoed back, and nothing else.
+        check("bulkLifecycleAction", r, &["OK"], &[a_client.as_str()]);
+    }
+    let r = app
+        .gql(
+            &b,
+            "query($e: String!) { emailHolder(email: $e) { id name } }",
+            json!({"e": a_email}),
+        )
+        .await;
+    assert!(r.data()["emailHolder"].is_null(), "{}", r.body);
+    check("emailHolder", r, &["OK"], &[]);
+    for after in [Value::Null, a_schedule_cursor.clone()] {
+        let r = app
+            .gql(
+                &b,
+                "query($c: String) { scheduledActions(first: 50, after: $c) {
+                    nodes { at client { id name } } } }",
+                json!({"c": after}),
+            )
+            .await;
+        if r.error_code().is_none() {
+            assert_eq!(
+                r.data()["scheduledActions"]["nodes"],
+                json!([]),
+                "{}",
+                r.body
+            );
+        }
+        check("scheduledActions", r, &["OK", "BAD_USER_INPUT"], &[]);
+    }
+    let r = app
+        .gql(&b, "{ lifecycleStats { action reason count } }", json!({}))
+        .await;
+    let counted: u64 = r.data()["lifecycleStats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["count"].as_u64().unwrap())
+        .sum();
+    assert_eq!(counted, 2, "firm B's own CREATE and ACTIVATE: {}", r.body);
+    check("lifecycleStats", r, &["OK"], &[]);
 
     // Mutations on firm A's client.
     let future = (chrono::Utc::now() + chrono::Duration::days(3)).to_rfc3339();
