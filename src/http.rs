@@ -42,6 +42,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Whether the GraphiQL page is served (off with introspection).
     pub graphiql: bool,
+    /// Room for subscription sockets (see [`crate::ws::MAX_SOCKETS`]).
+    pub sockets: Arc<tokio::sync::Semaphore>,
 }
 
 /// A JSON body in the GraphQL error shape, for refusals made before the schema runs.
@@ -96,6 +98,8 @@ pub fn router(state: AppState, limits: RouterLimits, test_routes: bool) -> Route
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics_text))
+        // Long-lived sockets, bounded by their own limit rather than the request slots.
+        .route("/graphql/ws", get(crate::ws::subscriptions))
         .merge(work)
         .with_state(state)
         .layer(middleware::from_fn_with_state(

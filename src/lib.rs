@@ -29,3 +29,5 @@ pub mod service;
 pub mod startup;
 /// Logging set-up.
 pub mod telemetry;
+/// Subscriptions over graphql-transport-ws.
+pub mod ws;

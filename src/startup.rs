@@ -42,6 +42,7 @@ pub async fn connect_and_migrate(
         .map_err(|e| format!("cannot apply migrations: {e}"))?;
     Ok((
         Services {
+            events: crate::service::events::EventBus::new(pools.read.get_database_backend()),
             db: pools.read,
             writer: pools.write,
             separate_writer: pools.separate_writer,
@@ -90,6 +91,7 @@ impl Application {
             queries: Arc::new(QueryCache::new(config.introspection)),
             metrics: Arc::default(),
             graphiql: config.introspection,
+            sockets: Arc::new(tokio::sync::Semaphore::new(crate::ws::MAX_SOCKETS)),
         };
         let router = http::router(
             state,
@@ -157,6 +159,10 @@ impl Application {
             self.services.clone(),
             self.mailer.clone(),
             self.config.scheduler_interval,
+            stop_rx.clone(),
+        ));
+        let listener = tokio::spawn(crate::service::events::listen(
+            self.services.clone(),
             stop_rx,
         ));
         let result = axum::serve(self.listener, self.router)
@@ -167,6 +173,7 @@ impl Application {
             .await;
         let _ = scheduler.await;
         let _ = mail_worker.await;
+        let _ = listener.await;
         result
     }
 }

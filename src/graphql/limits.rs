@@ -375,7 +375,7 @@ pub fn outcome(response: &Response) -> &'static str {
 /// Gives an error without a code one: request-level errors (parsing, validation, picking
 /// the operation, argument values that fail to parse) are the caller's mistake; any
 /// other uncoded error from a resolver is a bug whose details stay in the log.
-fn tag(err: &mut ServerError) {
+pub fn tag(err: &mut ServerError) {
     if code_of(err).is_some() {
         return;
     }

@@ -117,6 +117,20 @@ impl Loaders {
             resolved_actions: Default::default(),
         }
     }
+
+    /// Forgets everything loaded, so what is resolved next is read afresh (a subscription
+    /// resolves each event it delivers with the loaders of its operation).
+    pub fn clear(&self) {
+        self.users.clear::<Uuid>();
+        self.clients.clear::<Uuid>();
+        self.newest_events.clear::<(Uuid, u64)>();
+        self.facts.clear::<Uuid>();
+        self.contacts.clear::<Uuid>();
+        self.children.clear::<ContactsOf>();
+        self.children.clear::<StakeholdersOf>();
+        self.children.clear::<WorkflowsOf>();
+        self.resolved_actions.clear();
+    }
 }
 
 /// Reads the page size of a `history` selection that the loader can serve (a first page

@@ -1,6 +1,6 @@
 //! The GraphQL schema. Knows nothing of HTTP: `http` hands it requests.
 
-use async_graphql::{EmptySubscription, MergedObject, SDLExportOptions, Schema};
+use async_graphql::{MergedObject, SDLExportOptions, Schema};
 
 use crate::service::Services;
 
@@ -20,6 +20,8 @@ pub mod loaders;
 pub mod mutation;
 /// Query roots.
 pub mod query;
+/// The subscription root.
+pub mod subscription;
 /// Object, enum and connection types.
 pub mod types;
 
@@ -46,13 +48,14 @@ pub struct MutationRoot(
 );
 
 /// The schema served at `/graphql`.
-pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+pub type AppSchema = Schema<QueryRoot, MutationRoot, subscription::SubscriptionRoot>;
 
-fn builder() -> async_graphql::SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
+fn builder() -> async_graphql::SchemaBuilder<QueryRoot, MutationRoot, subscription::SubscriptionRoot>
+{
     Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
-        EmptySubscription,
+        subscription::SubscriptionRoot,
     )
     .limit_depth(limits::MAX_DEPTH)
     .limit_complexity(limits::MAX_COMPLEXITY)

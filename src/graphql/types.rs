@@ -291,6 +291,13 @@ impl async_graphql::OutputType for AvailableActions {
     }
 }
 
+impl ResolvedActions {
+    /// Forgets every value.
+    pub fn clear(&self) {
+        lock(&self.0).clear();
+    }
+}
+
 fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex
         .lock()

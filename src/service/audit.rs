@@ -28,7 +28,8 @@ pub struct EventDraft {
     pub at: DateTime<Utc>,
 }
 
-/// Appends one event; call it inside the transaction of the change it records.
+/// Appends one event; call it inside the transaction of the change it records, and
+/// `svc.events.committed(&event)` after the commit.
 pub async fn record<C: ConnectionTrait>(
     conn: &C,
     draft: EventDraft,
@@ -62,6 +63,8 @@ pub async fn record<C: ConnectionTrait>(
     lifecycle_event::Entity::insert(active)
         .exec_without_returning(conn)
         .await?;
+    // Subscribers of other processes hear of it once the transaction commits.
+    super::events::notify_in(conn, model.id).await?;
     Ok(model)
 }
 

@@ -101,7 +101,7 @@ pub async fn create(svc: &Services, actor: &Actor, input: NewClient) -> AppResul
         txn.rollback().await?;
         return Err(email_clash(&svc.db, firm_id, model.email.as_deref(), err).await);
     }
-    audit::record(
+    let event = audit::record(
         &txn,
         EventDraft {
             firm_id,
@@ -120,6 +120,7 @@ pub async fn create(svc: &Services, actor: &Actor, input: NewClient) -> AppResul
     )
     .await?;
     txn.commit().await?;
+    svc.events.committed(&event);
     Ok(model)
 }
 
@@ -197,7 +198,7 @@ pub async fn update(
             return Err(email_clash(&svc.db, firm_id, next.email.as_deref(), err).await);
         }
     }
-    audit::record(
+    let event = audit::record(
         &txn,
         EventDraft {
             firm_id,
@@ -214,6 +215,7 @@ pub async fn update(
     )
     .await?;
     txn.commit().await?;
+    svc.events.committed(&event);
     Ok(next)
 }
 

@@ -643,6 +643,7 @@ pub async fn perform(
     let txn = svc.begin_write().await?;
     let outcome = perform_in(&txn, svc, actor, client_id, action, &cmd).await?;
     txn.commit().await?;
+    svc.events.committed(&outcome.event);
     Ok(outcome)
 }
 

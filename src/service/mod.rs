@@ -23,6 +23,8 @@ pub mod clients;
 pub mod contacts;
 /// Who holds an e-mail address; the firm's address book of contacts and staff.
 pub mod emails;
+/// Committed lifecycle events for live subscribers (LISTEN/NOTIFY on PostgreSQL).
+pub mod events;
 /// `Client.statusExplanation`: why a client is where it is, in one sentence.
 pub mod explain;
 /// Firms and their first administrator.
@@ -75,6 +77,8 @@ pub struct Services {
     /// Whether `writer` is a pool of its own (SQLite on a file) or `db` again.
     pub separate_writer: bool,
     pub clock: Clock,
+    /// Committed lifecycle events, for `clientEvents` subscribers.
+    pub events: events::EventBus,
 }
 
 impl Services {

@@ -24,4 +24,5 @@ mod schema;
 mod security_probes;
 mod staff;
 mod statements;
+mod subscriptions;
 mod tenancy;

@@ -1,0 +1,130 @@
+//! Committed lifecycle events, delivered to the subscribers of `clientEvents`.
+//!
+//! On SQLite (one process) an event is handed to the in-process bus right after its
+//! transaction commits. On PostgreSQL, every transaction that writes an event also sends
+//! `NOTIFY clientele_events` with the event's id; PostgreSQL delivers it only once the
+//! transaction commits, to every server process listening, and each process loads the
+//! event and hands it to its own bus. So a subscriber connected to any process hears of
+//! every committed event, and never of one rolled back.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use entity::lifecycle_event;
+use sea_orm::{ConnectionTrait, DatabaseBackend, EntityTrait, Statement};
+use tokio::sync::{broadcast, watch};
+use uuid::Uuid;
+
+use super::Services;
+use crate::error::AppResult;
+
+/// The PostgreSQL channel the events are announced on.
+pub const CHANNEL: &str = "clientele_events";
+/// How many events the bus keeps for its slowest subscriber; one that falls further
+/// behind is dropped (its subscription completes) instead of holding more.
+pub const BUS_CAPACITY: usize = 1024;
+
+/// The in-process bus of committed events.
+#[derive(Debug, Clone)]
+pub struct EventBus {
+    tx: broadcast::Sender<Arc<lifecycle_event::Model>>,
+    /// True when events arrive through PostgreSQL's NOTIFY rather than from `committed`.
+    via_database: bool,
+}
+
+impl EventBus {
+    pub fn new(backend: DatabaseBackend) -> Self {
+        let (tx, _) = broadcast::channel(BUS_CAPACITY);
+        EventBus {
+            tx,
+            via_database: backend == DatabaseBackend::Postgres,
+        }
+    }
+
+    /// A receiver of every event committed from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<lifecycle_event::Model>> {
+        self.tx.subscribe()
+    }
+
+    /// Announces an event whose transaction has committed. On PostgreSQL this does
+    /// nothing: the NOTIFY sent inside the transaction brings it back through the
+    /// listener, to this process and every other.
+    pub fn committed(&self, event: &lifecycle_event::Model) {
+        if !self.via_database {
+            self.publish(Arc::new(event.clone()));
+        }
+    }
+
+    /// Hands an event to this process's subscribers.
+    pub fn publish(&self, event: Arc<lifecycle_event::Model>) {
+        // No subscriber is not an error.
+        let _ = self.tx.send(event);
+    }
+}
+
+/// Inside the transaction that writes `event`: on PostgreSQL, `NOTIFY` with its id,
+/// delivered by PostgreSQL when (and only if) the transaction commits.
+pub async fn notify_in<C: ConnectionTrait>(conn: &C, event_id: Uuid) -> AppResult<()> {
+    if conn.get_database_backend() != DatabaseBackend::Postgres {
+        return Ok(());
+    }
+    conn.execute_raw(Statement::from_sql_and_values(
+        DatabaseBackend::Postgres,
+        "SELECT pg_notify($1, $2)",
+        [CHANNEL.into(), event_id.to_string().into()],
+    ))
+    .await?;
+    Ok(())
+}
+
+/// On PostgreSQL: listens for the events committed by any process and hands them to this
+/// process's bus, until `shutdown` turns true. Reconnects by itself after a lost
+/// connection (events committed meanwhile are not replayed). Does nothing on SQLite.
+pub async fn listen(svc: Services, mut shutdown: watch::Receiver<bool>) {
+    if svc.db.get_database_backend() != DatabaseBackend::Postgres {
+        return;
+    }
+    let pool = svc.db.get_postgres_connection_pool().clone();
+    let mut listener = loop {
+        let attempt = async {
+            let mut l = sea_orm::sqlx::postgres::PgListener::connect_with(&pool).await?;
+            l.listen(CHANNEL).await?;
+            Ok::<_, sea_orm::sqlx::Error>(l)
+        };
+        tokio::select! {
+            res = attempt => match res {
+                Ok(l) => break l,
+                Err(err) => tracing::warn!(error = %err, "cannot listen for events; retrying"),
+            },
+            _ = shutdown.changed() => return,
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+            _ = shutdown.changed() => return,
+        }
+    };
+    loop {
+        tokio::select! {
+            received = listener.recv() => match received {
+                Ok(note) => {
+                    let Ok(id) = Uuid::parse_str(note.payload()) else { continue };
+                    match lifecycle_event::Entity::find_by_id(id).one(&svc.db).await {
+                        Ok(Some(event)) => svc.events.publish(Arc::new(event)),
+                        Ok(None) => {}
+                        Err(err) => tracing::warn!(error = %err, "cannot load a notified event"),
+                    }
+                }
+                Err(err) => {
+                    // The next recv reconnects.
+                    tracing::warn!(error = %err, "event listener lost its connection");
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                }
+            },
+            changed = shutdown.changed() => {
+                if changed.is_err() || *shutdown.borrow() {
+                    return;
+                }
+            }
+        }
+    }
+}
