@@ -83,6 +83,21 @@ pub struct GlobalOpts {
         global = true
     )]
     pub introspection: bool,
+    /// First retry delay of a failed webhook delivery; each later retry waits twice as
+    /// long, up to 8 attempts.
+    #[arg(long, env = "CLIENTELE_WEBHOOK_RETRY_BASE", default_value = "10s", value_parser = parse_ttl, global = true)]
+    pub webhook_retry_base: Duration,
+    /// Allow webhook URLs on loopback and private addresses in production mode (always
+    /// allowed in development mode).
+    #[arg(
+        long,
+        env = "CLIENTELE_WEBHOOK_ALLOW_PRIVATE",
+        default_value_t = false,
+        action = clap::ArgAction::Set,
+        value_parser = clap::builder::BoolishValueParser::new(),
+        global = true
+    )]
+    pub webhook_allow_private: bool,
     /// Log lines as text or as JSON objects (with the request id on each).
     #[arg(
         long,
@@ -250,6 +265,8 @@ impl GlobalOpts {
             smtp_url: self.smtp_url.clone(),
             smtp_from: self.smtp_from.clone(),
             introspection: self.introspection,
+            webhook_retry_base: self.webhook_retry_base,
+            webhook_allow_private: self.webhook_allow_private,
             test_routes: false,
         }
     }

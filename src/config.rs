@@ -50,6 +50,10 @@ pub struct Config {
     pub smtp_from: String,
     /// Introspection, field suggestions and the GraphiQL page.
     pub introspection: bool,
+    /// First retry delay of a failed webhook delivery (doubled for each later attempt).
+    pub webhook_retry_base: Duration,
+    /// Allow webhooks to loopback and private addresses in production mode.
+    pub webhook_allow_private: bool,
     /// Extra routes used by the test suite to prove panic and timeout handling.
     pub test_routes: bool,
 }
@@ -68,6 +72,8 @@ impl Config {
             smtp_url: None,
             smtp_from: DEFAULT_SMTP_FROM.into(),
             introspection: true,
+            webhook_retry_base: Duration::from_secs(10),
+            webhook_allow_private: false,
             test_routes: false,
         }
     }

@@ -47,6 +47,7 @@ pub async fn connect_and_migrate(
             writer: pools.write,
             separate_writer: pools.separate_writer,
             clock: Clock::default(),
+            webhooks: crate::service::webhooks::WebhookSettings::default(),
         },
         pools.stats,
     ))
@@ -71,6 +72,12 @@ impl Application {
     pub async fn build_with_clock(config: Config, clock: Clock) -> Result<Self, StartupError> {
         let (mut services, stats) = connect_and_migrate(&config).await?;
         services.clock = clock;
+        services.webhooks = crate::service::webhooks::WebhookSettings {
+            retry_base: config.webhook_retry_base,
+            // A development server may call anything on the developer's machine.
+            allow_private: config.webhook_allow_private || config.development_mode(),
+            ..Default::default()
+        };
         let mailer = Mailer::from_config(
             config.smtp_url.as_ref().map(|s| s.expose()),
             &config.smtp_from,
@@ -163,6 +170,11 @@ impl Application {
         ));
         let listener = tokio::spawn(crate::service::events::listen(
             self.services.clone(),
+            stop_rx.clone(),
+        ));
+        let webhook_worker = tokio::spawn(crate::service::webhooks::run(
+            self.services.clone(),
+            self.config.scheduler_interval,
             stop_rx,
         ));
         let result = axum::serve(self.listener, self.router)
@@ -174,6 +186,7 @@ impl Application {
         let _ = scheduler.await;
         let _ = mail_worker.await;
         let _ = listener.await;
+        let _ = webhook_worker.await;
         result
     }
 }

@@ -275,3 +275,17 @@ pub enum HolderKind {
     #[sea_orm(string_value = "USER")]
     User,
 }
+
+/// Delivery state of a webhook delivery.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum WebhookDeliveryStatus {
+    #[sea_orm(string_value = "PENDING")]
+    Pending,
+    #[sea_orm(string_value = "DELIVERED")]
+    Delivered,
+    #[sea_orm(string_value = "FAILED")]
+    Failed,
+}

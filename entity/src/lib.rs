@@ -10,9 +10,12 @@ pub mod notification;
 pub mod stakeholder;
 pub mod subscription;
 pub mod user;
+pub mod webhook;
+pub mod webhook_delivery;
 pub mod workflow;
 
 pub use enums::{
     Billing, Charge, ClientKind, ClientStatus, ContactStatus, HolderKind, LifecycleAction,
-    LifecycleReason, NotificationStatus, Role, StakeholderStatus, WorkflowKind, WorkflowStatus,
+    LifecycleReason, NotificationStatus, Role, StakeholderStatus, WebhookDeliveryStatus,
+    WorkflowKind, WorkflowStatus,
 };

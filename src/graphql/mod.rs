@@ -24,6 +24,8 @@ pub mod query;
 pub mod subscription;
 /// Object, enum and connection types.
 pub mod types;
+/// Webhooks and their deliveries.
+pub mod webhooks;
 
 /// Every query root field.
 #[derive(MergedObject, Default)]
@@ -33,6 +35,7 @@ pub struct QueryRoot(
     actions::PreviewQuery,
     insight::InsightQuery,
     query::StaffQuery,
+    webhooks::WebhookQuery,
 );
 
 /// Every mutation root field.
@@ -45,6 +48,7 @@ pub struct MutationRoot(
     mutation::ContactMutation,
     mutation::WorkMutation,
     mutation::StaffMutation,
+    webhooks::WebhookMutation,
 );
 
 /// The schema served at `/graphql`.

@@ -63,7 +63,9 @@ pub async fn record<C: ConnectionTrait>(
     lifecycle_event::Entity::insert(active)
         .exec_without_returning(conn)
         .await?;
-    // Subscribers of other processes hear of it once the transaction commits.
+    // Webhooks get their deliveries in the same transaction; subscribers of other
+    // processes hear of it once the transaction commits.
+    super::webhooks::enqueue(conn, &model).await?;
     super::events::notify_in(conn, model.id).await?;
     Ok(model)
 }

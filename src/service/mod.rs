@@ -43,6 +43,8 @@ pub mod scheduler;
 pub mod stakeholders;
 /// Staff users and their roles.
 pub mod users;
+/// Webhooks and their deliveries.
+pub mod webhooks;
 /// Work in progress for a client.
 pub mod workflows;
 
@@ -79,6 +81,8 @@ pub struct Services {
     pub clock: Clock,
     /// Committed lifecycle events, for `clientEvents` subscribers.
     pub events: events::EventBus,
+    /// Retry delay and target rules of webhooks.
+    pub webhooks: webhooks::WebhookSettings,
 }
 
 impl Services {

@@ -179,6 +179,9 @@ pub fn test_config(database_url: &str) -> Config {
     config.request_timeout = Duration::from_secs(10);
     config.test_routes = true;
     config.db.max_connections = 8;
+    // Webhook tests deliver to receivers on loopback, and retry quickly.
+    config.webhook_allow_private = true;
+    config.webhook_retry_base = Duration::from_millis(200);
     config
 }
 

@@ -26,3 +26,4 @@ mod staff;
 mod statements;
 mod subscriptions;
 mod tenancy;
+mod webhooks;

@@ -99,6 +99,17 @@ async fn an_admin_reaches_nothing_of_another_firm_through_any_root_field() {
         )
         .await;
     let a_schedule_cursor = r.data()["scheduledActions"]["edges"][0]["cursor"].clone();
+    let r = app
+        .gql(
+            &app.admin,
+            "mutation { createWebhook(input: {url: \"https://hooks.example.com/a\", events: [SUSPEND]}) { webhook { id } } }",
+            json!({}),
+        )
+        .await;
+    let a_webhook = r.data()["createWebhook"]["webhook"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     assert!(a_schedule_cursor.is_string());
     let before = snapshot(&app).await;
 
@@ -128,6 +139,7 @@ async fn an_admin_reaches_nothing_of_another_firm_through_any_root_field() {
         a_contact.as_str(),
         a_workflow.as_str(),
         a_user.as_str(),
+        a_webhook.as_str(),
         a_name,
         a_email,
     ];
@@ -276,6 +288,32 @@ async fn an_admin_reaches_nothing_of_another_firm_through_any_root_field() {
         .sum();
     assert_eq!(counted, 2, "firm B's own CREATE and ACTIVATE: {}", r.body);
     check("lifecycleStats", r, &["OK"], &[]);
+
+    let r = app
+        .gql(
+            &b,
+            "{ webhooks { id url deliveries { id eventId } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.data()["webhooks"], json!([]));
+    check("webhooks", r, &["OK"], &[]);
+    let r = app
+        .gql(
+            &b,
+            "mutation($i: DeleteWebhookInput!) { deleteWebhook(input: $i) { deletedWebhookId } }",
+            json!({"i": {"webhookId": a_webhook}}),
+        )
+        .await;
+    check("deleteWebhook", r, NOT_FOUND, &[]);
+    let r = app
+        .gql(
+            &b,
+            "mutation { createWebhook(input: {url: \"https://hooks.example.com/b\", events: [SUSPEND]}) { webhook { id } } }",
+            json!({}),
+        )
+        .await;
+    check("createWebhook", r, &["OK"], &[]);
 
     // Mutations on firm A's client.
     let future = (chrono::Utc::now() + chrono::Duration::days(3)).to_rfc3339();
@@ -431,4 +469,6 @@ async fn an_admin_reaches_nothing_of_another_firm_through_any_root_field() {
     }
     // And firm A is exactly as it was.
     assert_eq!(snapshot(&app).await, before);
+    let r = app.gql(&app.admin, "{ webhooks { id } }", json!({})).await;
+    assert_eq!(r.data()["webhooks"], json!([{"id": a_webhook}]));
 }
