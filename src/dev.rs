@@ -16,7 +16,7 @@ use crate::domain::{Email, Feedback, Name};
 use crate::error::{AppError, AppResult};
 use crate::service::clients::{self, NewClient};
 use crate::service::lifecycle::{self, ActionArgs, Command};
-use crate::service::{contacts, firms, stakeholders, users, workflows, Actor, Services};
+use crate::service::{contacts, firms, stakeholders, users, webhooks, workflows, Actor, Services};
 use crate::startup::StartupError;
 
 /// The demo firm's staff: one per role.
@@ -329,6 +329,15 @@ pub async fn seed_if_empty(svc: &Services) -> AppResult<bool> {
             }
         }
     }
+    // A webhook to show deliveries and their retries: `.invalid` never resolves, so
+    // each delivery is retried with backoff and its error recorded.
+    webhooks::create(
+        svc,
+        &admin,
+        "https://hooks.clientele.invalid/demo",
+        &[A::Deactivate, A::Disconnect, A::Delete],
+    )
+    .await?;
     tracing::info!("seeded the demo firm");
     Ok(true)
 }

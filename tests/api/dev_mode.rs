@@ -66,6 +66,36 @@ async fn development_mode_seeds_demo_data_and_prints_working_tokens() {
         })
         .collect();
     assert_eq!(workflow_statuses.len(), 4, "{workflow_statuses:?}");
+    // The answers of section 7 have something to show: schedules, statistics, a webhook.
+    let body: Value = reqwest::Client::new()
+        .post(format!("http://127.0.0.1:{port}/graphql"))
+        .bearer_auth(&logins[0].token)
+        .json(&json!({"query": "{ scheduledActions { nodes { action } } lifecycleStats { action reason count } webhooks { url events } }"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let scheduled: std::collections::BTreeSet<&str> = body["data"]["scheduledActions"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(scheduled.len(), 2, "activations and decommissions: {body}");
+    let with_reason = body["data"]["lifecycleStats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["reason"].is_string())
+        .count();
+    assert!(with_reason >= 5, "{body}");
+    assert_eq!(
+        body["data"]["webhooks"].as_array().unwrap().len(),
+        1,
+        "{body}"
+    );
     let _ = tx.send(());
     server.await.unwrap().unwrap();
 
