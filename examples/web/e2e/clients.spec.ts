@@ -121,6 +121,24 @@ async function findClientWithActiveWork(page: Page): Promise<string> {
   return "";
 }
 
+test("an address already in use is explained and links to its holder", async ({ page }) => {
+  await signIn(page);
+  await openTab(page, "Active");
+  const list = page.getByRole("region", { name: "Client list" });
+  const items = list.getByRole("listitem");
+  // Two clients with addresses: give the second the first one's.
+  const [holder, holderEmail] = (await items.nth(0).getByRole("button").innerText()).split("\n");
+  expect(holderEmail).toContain("@");
+  const other = (await items.nth(1).getByRole("button").innerText()).split("\n")[0];
+  await openClient(page, other);
+  await page.getByLabel("E-mail").fill(holderEmail);
+  await page.getByRole("button", { name: "Save" }).click();
+  const alert = page.getByRole("article").getByRole("alert");
+  await expect(alert).toContainText("already used by someone else");
+  await alert.getByRole("link", { name: new RegExp(`Open ${holder}`) }).click();
+  await expect(page.getByRole("heading", { level: 2, name: holder })).toBeVisible();
+});
+
 test("GraphiQL runs a query with the development token", async ({ page }) => {
   // The page loads GraphiQL and React from unpkg.com; the test serves the same files
   // from node_modules so that it runs without the internet.

@@ -89,6 +89,7 @@ export function App() {
   }
 
   const openTab = (s: ClientStatus) => {
+    if (s === status && cursors.length === 1) return;
     setStatus(s);
     setCursors([null]);
     setPage(null);
