@@ -401,6 +401,9 @@ async fn metrics_text(State(state): State<AppState>) -> Response {
             .unwrap_or_default();
         state.metrics.set_backlog(lag, pending, failed);
     }
+    if let Ok((pending, failed)) = crate::service::webhooks::depth(svc).await {
+        state.metrics.set_webhook_backlog(pending, failed);
+    }
     (
         [(header::CONTENT_TYPE, metrics::CONTENT_TYPE)],
         state.metrics.render(),

@@ -63,6 +63,8 @@ pub struct Metrics {
     scheduler_lag: Gauge<f64, std::sync::atomic::AtomicU64>,
     outbox_pending: Gauge,
     outbox_failed: Gauge,
+    webhooks_pending: Gauge,
+    webhooks_failed: Gauge,
     acquire_timeouts: Counter,
     names: RwLock<HashSet<String>>,
 }
@@ -141,6 +143,18 @@ impl Metrics {
             "Notifications whose delivery was given up after the last retry",
             outbox_failed.clone(),
         );
+        let webhooks_pending = Gauge::default();
+        registry.register(
+            "webhook_deliveries_pending",
+            "Webhook deliveries waiting to be sent or retried",
+            webhooks_pending.clone(),
+        );
+        let webhooks_failed = Gauge::default();
+        registry.register(
+            "webhook_deliveries_failed",
+            "Webhook deliveries given up after the last retry",
+            webhooks_failed.clone(),
+        );
         let acquire_timeouts = Counter::default();
         registry.register(
             "db_acquire_timeouts",
@@ -159,6 +173,8 @@ impl Metrics {
             scheduler_lag,
             outbox_pending,
             outbox_failed,
+            webhooks_pending,
+            webhooks_failed,
             acquire_timeouts,
             names: RwLock::default(),
         }
@@ -214,6 +230,14 @@ impl Metrics {
     }
 
     /// Sets the scheduler and outbox gauges.
+    /// Webhook deliveries waiting, and given up.
+    pub fn set_webhook_backlog(&self, pending: u64, failed: u64) {
+        self.webhooks_pending
+            .set(i64::try_from(pending).unwrap_or(i64::MAX));
+        self.webhooks_failed
+            .set(i64::try_from(failed).unwrap_or(i64::MAX));
+    }
+
     pub fn set_backlog(&self, scheduler_lag: Duration, outbox_pending: u64, outbox_failed: u64) {
         self.scheduler_lag.set(scheduler_lag.as_secs_f64());
         self.outbox_pending

@@ -289,6 +289,20 @@ pub async fn enqueue<C: ConnectionTrait>(
     Ok(())
 }
 
+/// How many deliveries wait to be sent or retried, and how many were given up (all firms,
+/// for the metrics).
+pub async fn depth(svc: &Services) -> AppResult<(u64, u64)> {
+    let count = |status: WebhookDeliveryStatus| {
+        webhook_delivery::Entity::find()
+            .filter(webhook_delivery::Column::Status.eq(status))
+            .count(&svc.db)
+    };
+    Ok((
+        count(WebhookDeliveryStatus::Pending).await?,
+        count(WebhookDeliveryStatus::Failed).await?,
+    ))
+}
+
 /// The value of [`SIGNATURE_HEADER`] for `body` sent at `timestamp` (unix seconds).
 pub fn signature(secret: &str, timestamp: i64, body: &str) -> String {
     let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret.as_bytes())

@@ -134,3 +134,47 @@ async fn metrics_show_scheduler_lag_and_outbox_depth() {
     assert_eq!(sample(&text, "clientele_outbox_pending"), 0.0);
     assert_eq!(sample(&text, "clientele_outbox_failed"), 0.0);
 }
+
+/// Webhook deliveries that wait, and those given up, are counted.
+#[tokio::test]
+async fn metrics_count_webhook_deliveries_waiting() {
+    let app = spawn_app().await;
+    let text = metrics_text(&app).await;
+    assert_eq!(sample(&text, "clientele_webhook_deliveries_pending"), 0.0);
+    assert_eq!(sample(&text, "clientele_webhook_deliveries_failed"), 0.0);
+    // Nothing listens there: the delivery stays pending between its retries.
+    let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", closed.local_addr().unwrap());
+    drop(closed);
+    let r = app
+        .gql(
+            &app.admin,
+            "mutation($i: CreateWebhookInput!) { createWebhook(input: $i) { webhook { id } } }",
+            json!({"i": {"url": url, "events": ["SUSPEND"]}}),
+        )
+        .await;
+    let hook = r.data()["createWebhook"]["webhook"]["id"].clone();
+    let id = app.client_in("ACTIVE").await;
+    app.act(&app.manager, "suspendClient", &id, json!({}))
+        .await
+        .data();
+    let text = metrics_text(&app).await;
+    assert_eq!(
+        sample(&text, "clientele_webhook_deliveries_pending"),
+        1.0,
+        "{text}"
+    );
+    app.gql(
+        &app.admin,
+        "mutation($i: DeleteWebhookInput!) { deleteWebhook(input: $i) { deletedWebhookId } }",
+        json!({"i": {"webhookId": hook}}),
+    )
+    .await
+    .data();
+    let text = metrics_text(&app).await;
+    assert_eq!(
+        sample(&text, "clientele_webhook_deliveries_pending"),
+        0.0,
+        "{text}"
+    );
+}
