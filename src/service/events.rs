@@ -84,7 +84,11 @@ pub async fn listen(svc: Services, mut shutdown: watch::Receiver<bool>) {
     if svc.db.get_database_backend() != DatabaseBackend::Postgres {
         return;
     }
-    let pool = svc.db.get_postgres_connection_pool().clone();
+    // A connection of its own, so that listening takes nothing from the requests' pool.
+    let options = (*svc.db.get_postgres_connection_pool().connect_options()).clone();
+    let pool = sea_orm::sqlx::postgres::PgPoolOptions::new()
+        .max_connections(1)
+        .connect_lazy_with(options);
     let mut listener = loop {
         let attempt = async {
             let mut l = sea_orm::sqlx::postgres::PgListener::connect_with(&pool).await?;
