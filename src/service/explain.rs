@@ -148,29 +148,10 @@ pub fn sentence(c: &client::Model, event: Option<(&lifecycle_event::Model, Acted
 mod tests {
     use super::*;
     use chrono::TimeZone;
-    use entity::{Billing, ClientKind};
     use uuid::Uuid;
 
     fn client(status: ClientStatus) -> client::Model {
-        let at = Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap();
-        client::Model {
-            id: Uuid::now_v7(),
-            firm_id: Uuid::now_v7(),
-            name: "Acme".into(),
-            email: None,
-            kind: ClientKind::Business,
-            billing: Billing::FirmPaid,
-            status,
-            portal_access: true,
-            activation_scheduled_at: None,
-            decommission_scheduled_at: None,
-            status_before_archive: None,
-            account_owner_contact_id: None,
-            version: 1,
-            created_at: at,
-            updated_at: at,
-            status_changed_at: at,
-        }
+        crate::service::sample_client(status, Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap())
     }
 
     fn event(

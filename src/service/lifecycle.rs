@@ -1083,30 +1083,10 @@ pub async fn perform_scheduled(
 mod tests {
     use super::*;
     use chrono::Duration;
-    use entity::ClientKind;
 
     fn client(status: ClientStatus) -> client::Model {
-        let now = Utc::now();
         // Past its loading phase, so DISCARD discards rather than purges.
-        let created = now - Duration::days(60);
-        client::Model {
-            id: Uuid::now_v7(),
-            firm_id: Uuid::now_v7(),
-            name: "Acme".into(),
-            email: None,
-            kind: ClientKind::Business,
-            billing: Billing::FirmPaid,
-            status,
-            portal_access: true,
-            activation_scheduled_at: None,
-            decommission_scheduled_at: None,
-            status_before_archive: None,
-            account_owner_contact_id: None,
-            version: 1,
-            created_at: created,
-            updated_at: now,
-            status_changed_at: now,
-        }
+        crate::service::sample_client(status, Utc::now() - Duration::days(60))
     }
 
     const ROLES: [Role; 4] = [Role::Admin, Role::Manager, Role::Member, Role::Viewer];

@@ -155,3 +155,29 @@ pub fn role_name(role: Role) -> &'static str {
         Role::Viewer => "VIEWER",
     }
 }
+
+/// A client row for unit tests: created, changed and updated at `at`, with no e-mail.
+#[cfg(test)]
+pub(crate) fn sample_client(
+    status: entity::ClientStatus,
+    at: DateTime<Utc>,
+) -> entity::client::Model {
+    entity::client::Model {
+        id: Uuid::now_v7(),
+        firm_id: Uuid::now_v7(),
+        name: "Acme".into(),
+        email: None,
+        kind: entity::ClientKind::Business,
+        billing: entity::Billing::FirmPaid,
+        status,
+        portal_access: true,
+        activation_scheduled_at: None,
+        decommission_scheduled_at: None,
+        status_before_archive: None,
+        account_owner_contact_id: None,
+        version: 1,
+        created_at: at,
+        updated_at: at,
+        status_changed_at: at,
+    }
+}
