@@ -160,6 +160,15 @@ async fn open(
         // A broken connection fails its statement instead, and the pool drops it.
         .test_before_acquire(false)
         .sqlx_logging(false);
+    // sqlx reports every connection wait as a `sqlx::pool::acquire` event at this level;
+    // `telemetry::PoolWaits` turns them into the pool-wait metrics, and the log filter
+    // keeps them out of the logs.
+    opt.map_sqlx_sqlite_pool_opts(|o| o.acquire_time_level(log::LevelFilter::Trace))
+        .map_sqlx_postgres_pool_opts(|o| o.acquire_time_level(log::LevelFilter::Trace));
+    ACQUIRE_TIMEOUT_NANOS.store(
+        u64::try_from(settings.acquire_timeout.as_nanos()).unwrap_or(u64::MAX),
+        Ordering::Relaxed,
+    );
     if url.starts_with("sqlite:") {
         let s = settings.clone();
         opt.map_sqlx_sqlite_opts(move |o| {
@@ -203,14 +212,94 @@ pub fn acquire_timeouts() -> u64 {
     ACQUIRE_TIMEOUTS.load(Ordering::Relaxed)
 }
 
-/// Notes a database error for the metrics.
+/// Notes a database error for the metrics. A wait that gave up counts as a wait of the
+/// whole acquire timeout.
 pub fn note_error(err: &DbErr) {
     if matches!(
         err,
         DbErr::ConnectionAcquire(sea_orm::error::ConnAcquireErr::Timeout)
     ) {
         ACQUIRE_TIMEOUTS.fetch_add(1, Ordering::Relaxed);
+        let waited = Duration::from_nanos(ACQUIRE_TIMEOUT_NANOS.load(Ordering::Relaxed));
+        WAITS.note(waited, std::time::Instant::now());
     }
+}
+
+/// The acquire timeout of the pools last opened, for [`note_error`].
+static ACQUIRE_TIMEOUT_NANOS: AtomicU64 = AtomicU64::new(0);
+
+/// Seconds over which [`connections_waiting`] averages.
+pub const WAIT_WINDOW: u64 = 10;
+
+/// Time spent waiting for pooled connections, in one slot per second of the last
+/// [`WAIT_WINDOW`] seconds (and a few more, so the slots being filled never overlap the
+/// ones being read).
+///
+/// sqlx does not tell how many callers wait in a pool's queue; it does tell each caller's
+/// wait once it ends. The total time waited during a window, divided by the window, is
+/// the mean number of callers waiting during it (Little's law), which is what a pool
+/// gauge of waiters would average to.
+pub struct WaitWindow {
+    started: std::time::Instant,
+    /// (second since `started`, nanoseconds waited by calls that got their connection
+    /// during that second).
+    slots: std::sync::Mutex<[(u64, u64); 16]>,
+}
+
+impl WaitWindow {
+    fn new() -> Self {
+        WaitWindow {
+            started: std::time::Instant::now(),
+            slots: std::sync::Mutex::new([(u64::MAX, 0); 16]),
+        }
+    }
+
+    fn second(&self, at: std::time::Instant) -> u64 {
+        at.saturating_duration_since(self.started).as_secs()
+    }
+
+    /// Adds one wait that ended at `at`.
+    pub fn note(&self, waited: Duration, at: std::time::Instant) {
+        let second = self.second(at);
+        let nanos = u64::try_from(waited.as_nanos()).unwrap_or(u64::MAX);
+        let Ok(mut slots) = self.slots.lock() else {
+            return;
+        };
+        let slot = &mut slots[(second % 16) as usize];
+        if slot.0 != second {
+            *slot = (second, 0);
+        }
+        slot.1 = slot.1.saturating_add(nanos);
+    }
+
+    /// The mean number of callers waiting for a connection over the [`WAIT_WINDOW`]
+    /// whole seconds before `at`.
+    pub fn mean_waiting(&self, at: std::time::Instant) -> f64 {
+        let now = self.second(at);
+        let Ok(slots) = self.slots.lock() else {
+            return 0.0;
+        };
+        let waited: u64 = slots
+            .iter()
+            .filter(|(second, _)| *second < now && now - *second <= WAIT_WINDOW)
+            .map(|(_, nanos)| *nanos)
+            .fold(0, u64::saturating_add);
+        waited as f64 / 1e9 / WAIT_WINDOW as f64
+    }
+}
+
+static WAITS: std::sync::LazyLock<WaitWindow> = std::sync::LazyLock::new(WaitWindow::new);
+
+/// Notes how long a call waited for a pooled connection (see
+/// [`crate::telemetry::PoolWaits`]). Process-wide.
+pub fn note_acquire_wait(waited: Duration) {
+    WAITS.note(waited, std::time::Instant::now());
+}
+
+/// The mean number of calls that waited for a pooled connection over the last
+/// [`WAIT_WINDOW`] seconds, in this process.
+pub fn connections_waiting() -> f64 {
+    WAITS.mean_waiting(std::time::Instant::now())
 }
 
 /// Longest a readiness check waits for the database.
@@ -279,6 +368,28 @@ mod tests {
         note_error(&DbErr::Custom("not a wait".into()));
         // No other unit test waits for a connection, so exactly this one was counted.
         assert_eq!(acquire_timeouts(), before + 1);
+    }
+
+    /// The waiting gauge is the time waited over the last whole seconds of the window,
+    /// divided by the window: 15 s waited in 10 s means 1.5 callers waiting on average.
+    #[test]
+    fn waits_average_over_the_window() {
+        let w = WaitWindow::new();
+        let t0 = w.started;
+        let at = |secs: f64| t0 + Duration::from_secs_f64(secs);
+        assert_eq!(w.mean_waiting(at(5.0)), 0.0);
+        w.note(Duration::from_secs(10), at(1.5));
+        w.note(Duration::from_secs(5), at(3.2));
+        // The second being filled is not read yet.
+        assert_eq!(w.mean_waiting(at(3.9)), 1.0);
+        assert_eq!(w.mean_waiting(at(4.0)), 1.5);
+        assert_eq!(w.mean_waiting(at(11.0)), 1.5);
+        // Slots older than the window drop out, one second at a time.
+        assert_eq!(w.mean_waiting(at(12.0)), 0.5);
+        assert_eq!(w.mean_waiting(at(14.0)), 0.0);
+        // A slot is reused 16 seconds later, starting from zero.
+        w.note(Duration::from_millis(100), at(17.9));
+        assert!((w.mean_waiting(at(18.0)) - 0.01).abs() < 1e-9);
     }
 
     async fn pragma(db: &DatabaseConnection, name: &str) -> i64 {

@@ -390,6 +390,9 @@ async fn metrics_text(State(state): State<AppState>) -> Response {
     state
         .metrics
         .set_acquire_timeouts(crate::db::acquire_timeouts());
+    state
+        .metrics
+        .set_pool_waiting(crate::db::connections_waiting());
     // The backlog gauges keep their last value when the database does not answer.
     let svc = &state.services;
     if let (Ok(oldest), Ok((pending, failed))) = (

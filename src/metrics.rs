@@ -47,6 +47,21 @@ struct PoolLabels {
     pool: &'static str,
 }
 
+/// Upper bounds of the connection-wait buckets, in seconds.
+const WAIT_BUCKETS: [f64; 12] = [
+    0.00001, 0.00005, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 2.5,
+];
+
+/// How long calls waited for a pooled database connection. Process-wide, as sqlx reports
+/// the waits of every pool through one log target; each server's registry shows it.
+static ACQUIRE_WAIT: std::sync::LazyLock<Histogram> =
+    std::sync::LazyLock::new(|| Histogram::new(WAIT_BUCKETS));
+
+/// Counts one wait for a pooled database connection.
+pub fn observe_acquire_wait(waited: Duration) {
+    ACQUIRE_WAIT.observe(waited.as_secs_f64());
+}
+
 fn latency_histogram() -> Histogram {
     Histogram::new(LATENCY_BUCKETS)
 }
@@ -66,6 +81,7 @@ pub struct Metrics {
     webhooks_pending: Gauge,
     webhooks_failed: Gauge,
     acquire_timeouts: Counter,
+    pool_waiting: Gauge<f64, std::sync::atomic::AtomicU64>,
     names: RwLock<HashSet<String>>,
 }
 
@@ -162,6 +178,19 @@ impl Metrics {
              CLIENTELE_DB_ACQUIRE_TIMEOUT (pool busy or database unreachable), in this process",
             acquire_timeouts.clone(),
         );
+        registry.register(
+            "db_acquire_wait_seconds",
+            "How long database calls waited for a pooled connection, in this process",
+            ACQUIRE_WAIT.clone(),
+        );
+        let pool_waiting = Gauge::<f64, std::sync::atomic::AtomicU64>::default();
+        registry.register(
+            "db_connections_waiting",
+            "Mean number of database calls waiting for a pooled connection over the last \
+             10 seconds, in this process (total time waited / 10 s; waits that gave up count \
+             for the whole acquire timeout)",
+            pool_waiting.clone(),
+        );
         Metrics {
             registry,
             requests,
@@ -176,6 +205,7 @@ impl Metrics {
             webhooks_pending,
             webhooks_failed,
             acquire_timeouts,
+            pool_waiting,
             names: RwLock::default(),
         }
     }
@@ -252,6 +282,11 @@ impl Metrics {
         if total > seen {
             self.acquire_timeouts.inc_by(total - seen);
         }
+    }
+
+    /// Sets the mean number of calls waiting for a connection.
+    pub fn set_pool_waiting(&self, waiting: f64) {
+        self.pool_waiting.set(waiting);
     }
 
     /// Sets the pool gauges of one pool.

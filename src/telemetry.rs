@@ -18,22 +18,66 @@ pub enum LogFormat {
     Json,
 }
 
-/// Installs the log subscriber; `RUST_LOG` overrides the default `info` level.
+/// Installs the log subscriber; `RUST_LOG` overrides the default `info` level. Beside
+/// the log lines, [`PoolWaits`] reads sqlx's connection-wait events whatever the level.
 pub fn init(format: LogFormat) {
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    use tracing_subscriber::Layer;
+
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
-    let _ = match format {
-        LogFormat::Text => builder.try_init(),
-        LogFormat::Json => builder
+    let lines = tracing_subscriber::fmt::layer().with_writer(std::io::stderr);
+    let lines = match format {
+        LogFormat::Text => lines.boxed(),
+        LogFormat::Json => lines
             .json()
             .flatten_event(true)
             .with_current_span(true)
             .with_span_list(false)
-            .try_init(),
+            .boxed(),
     };
+    let waits = tracing_subscriber::filter::Targets::new()
+        .with_target(PoolWaits::TARGET, tracing::Level::TRACE);
+    let _ = tracing_subscriber::registry()
+        .with(lines.with_filter(filter))
+        .with(PoolWaits.with_filter(waits))
+        .try_init();
+}
+
+/// Turns sqlx's report of each connection wait (an event on `sqlx::pool::acquire` with
+/// `acquired_after_secs`, enabled by the pools' `acquire_time_level`) into the
+/// pool-wait metrics. sqlx has no other way to tell how long callers wait.
+pub struct PoolWaits;
+
+impl PoolWaits {
+    /// The log target of sqlx's connection-wait events.
+    pub const TARGET: &'static str = "sqlx::pool::acquire";
+}
+
+impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for PoolWaits {
+    fn on_event(
+        &self,
+        event: &tracing::Event<'_>,
+        _ctx: tracing_subscriber::layer::Context<'_, S>,
+    ) {
+        struct Waited(Option<f64>);
+        impl tracing::field::Visit for Waited {
+            fn record_f64(&mut self, field: &tracing::field::Field, value: f64) {
+                if field.name() == "acquired_after_secs" {
+                    self.0 = Some(value);
+                }
+            }
+            fn record_debug(&mut self, _: &tracing::field::Field, _: &dyn std::fmt::Debug) {}
+        }
+        let mut waited = Waited(None);
+        event.record(&mut waited);
+        if let Some(secs) = waited.0.filter(|s| s.is_finite() && *s >= 0.0) {
+            let waited = std::time::Duration::from_secs_f64(secs.min(1e6));
+            crate::db::note_acquire_wait(waited);
+            crate::metrics::observe_acquire_wait(waited);
+        }
+    }
 }
 
 /// The header that carries a request's id, both ways.

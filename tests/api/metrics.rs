@@ -82,8 +82,13 @@ async fn metrics_count_requests_by_operation_and_outcome() {
 }
 
 async fn metrics_text(app: &crate::helpers::TestApp) -> String {
+    metrics_at(app, &app.base).await
+}
+
+/// The metrics of the server at `base`.
+async fn metrics_at(app: &crate::helpers::TestApp, base: &str) -> String {
     app.http
-        .get(format!("{}/metrics", app.base))
+        .get(format!("{base}/metrics"))
         .send()
         .await
         .unwrap()
@@ -176,5 +181,50 @@ async fn metrics_count_webhook_deliveries_waiting() {
         sample(&text, "clientele_webhook_deliveries_pending"),
         0.0,
         "{text}"
+    );
+}
+
+/// Database calls that queue for a connection are counted and timed, and the waiting
+/// gauge shows the mean number waiting. sqlx reports waits through its log events, which
+/// the server process reads whatever the log level.
+#[tokio::test]
+async fn metrics_show_database_calls_waiting_for_a_connection() {
+    let app = spawn_app().await;
+    let (_child, base) = crate::helpers::spawn_server_process(
+        &app.database_url,
+        &[("CLIENTELE_DB_MAX_CONNECTIONS", "1")],
+        std::process::Stdio::null(),
+    )
+    .await;
+    let scrape = || metrics_at(&app, &base);
+    let before = sample(&scrape().await, "clientele_db_acquire_wait_seconds_count");
+    let query = "{ clients(first: 50) { edges { node { id name status } } } }";
+    let requests = (0..40).map(|_| {
+        app.http
+            .post(format!("{base}/graphql"))
+            .bearer_auth(&app.admin.token)
+            .json(&json!({ "query": query }))
+            .send()
+    });
+    for res in futures_util::future::join_all(requests).await {
+        assert_eq!(res.unwrap().status(), 200);
+    }
+    // The gauge reads whole seconds only.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let text = scrape().await;
+    let waits = sample(&text, "clientele_db_acquire_wait_seconds_count") - before;
+    assert!(
+        waits >= 40.0,
+        "one wait per statement at least: {waits}\n{text}"
+    );
+    assert!(sample(&text, "clientele_db_acquire_wait_seconds_sum") > 0.0);
+    assert_eq!(
+        sample(&text, r#"clientele_db_connections_max{pool="read"}"#),
+        1.0
+    );
+    let waiting = sample(&text, "clientele_db_connections_waiting");
+    assert!(
+        waiting > 0.0,
+        "40 requests queued on one connection: {text}"
     );
 }
