@@ -62,11 +62,17 @@ impl Tokens {
     /// The user id of a valid token; `None` for anything else (bad signature, wrong
     /// algorithm, missing or malformed `exp`, expired, malformed `sub`).
     pub fn verify(&self, token: &str) -> Option<Uuid> {
+        self.verify_until(token).map(|(user_id, _)| user_id)
+    }
+
+    /// The user id of a valid token and the moment it expires (its `exp`, in seconds
+    /// since the Unix epoch).
+    pub fn verify_until(&self, token: &str) -> Option<(Uuid, i64)> {
         if token.len() > 4096 {
             return None;
         }
         let data = decode::<Claims>(token, &self.decoding, &self.validation).ok()?;
-        Uuid::parse_str(&data.claims.sub).ok()
+        Some((Uuid::parse_str(&data.claims.sub).ok()?, data.claims.exp))
     }
 }
 

@@ -4,9 +4,15 @@
 //! missing or bad one closes the socket with 4403 Forbidden, as the protocol asks. Every
 //! operation passes the same limits as over HTTP, and only subscriptions are served here:
 //! queries and mutations go to `POST /graphql`.
+//!
+//! A socket that has not sent `connection_init` within [`INIT_TIMEOUT`] is closed with
+//! 4408; one socket runs at most [`MAX_SUBSCRIPTIONS`] subscriptions at once; messages
+//! are at most [`MAX_MESSAGE_BYTES`]; and every subscription ends with an
+//! `UNAUTHENTICATED` error when the token it was opened with expires.
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use async_graphql::parser::types::{DocumentOperations, OperationType};
 use async_graphql::{Data, Executor, Request, Response, ServerError};
@@ -29,6 +35,14 @@ use crate::service::{users, Actor, Services};
 pub const MAX_SOCKETS: usize = 1_000;
 /// The close code for a refused `connection_init`.
 const FORBIDDEN: u16 = 4403;
+/// The close code for a socket that did not send `connection_init` in time.
+const INIT_TIMED_OUT: u16 = 4408;
+/// How long a new socket has to send `connection_init`.
+pub const INIT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Most subscriptions one socket runs at once.
+pub const MAX_SUBSCRIPTIONS: usize = 32;
+/// Largest message (and frame) a client may send, as for HTTP bodies.
+pub const MAX_MESSAGE_BYTES: usize = 1 << 20;
 
 /// The schema behind the socket: the HTTP limits before each operation, subscriptions
 /// only, per-operation loaders, and a code on every error.
@@ -37,14 +51,34 @@ struct Guarded {
     schema: AppSchema,
     queries: Arc<limits::QueryCache>,
     services: Services,
+    /// Subscriptions of this socket running now.
+    running: Arc<AtomicUsize>,
+    /// When the socket's token expires; set by `connection_init`.
+    expires: Arc<Mutex<Option<tokio::time::Instant>>>,
 }
 
-fn refused(message: &str) -> Response {
+fn coded(code: ErrorCode, message: &str) -> Response {
     let mut err = ServerError::new(message, None);
     err.extensions
         .get_or_insert_with(Default::default)
-        .set("code", ErrorCode::BadUserInput.as_str());
+        .set("code", code.as_str());
     Response::from_errors(vec![err])
+}
+
+fn refused(message: &str) -> Response {
+    coded(ErrorCode::BadUserInput, message)
+}
+
+const EXPIRED: &str = "The token this socket signed in with has expired: sign in again, \
+                       open a new socket and subscribe anew.";
+
+/// Frees a subscription's slot when its stream is dropped (completed or stopped).
+struct Slot(Arc<AtomicUsize>);
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 fn is_subscription(request: &mut Request) -> bool {
@@ -88,21 +122,60 @@ impl Executor for Guarded {
             );
             return futures_util::stream::once(async move { answer }).boxed();
         }
+        let Some(expires) = self.expires.lock().ok().and_then(|e| *e) else {
+            return futures_util::stream::once(async {
+                coded(ErrorCode::Unauthenticated, EXPIRED)
+            })
+            .boxed();
+        };
+        if expires <= tokio::time::Instant::now() {
+            return futures_util::stream::once(async {
+                coded(ErrorCode::Unauthenticated, EXPIRED)
+            })
+            .boxed();
+        }
+        if self
+            .running
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+                (n < MAX_SUBSCRIPTIONS).then_some(n + 1)
+            })
+            .is_err()
+        {
+            let answer = refused(&format!(
+                "A socket runs at most {MAX_SUBSCRIPTIONS} subscriptions at once; complete \
+                 one first."
+            ));
+            return futures_util::stream::once(async move { answer }).boxed();
+        }
+        let slot = Slot(self.running.clone());
         let request = request.data(Loaders::new(&self.services));
-        self.schema
+        let events = self
+            .schema
             .execute_stream_with_session_data(request, session_data.unwrap_or_default())
-            .map(|mut response| {
+            .map(move |mut response| {
+                let _held = &slot;
                 for err in &mut response.errors {
                     limits::tag(err);
                 }
                 response
             })
-            .boxed()
+            .take_until(tokio::time::sleep_until(expires));
+        // Ended by the token's expiry rather than by itself: say why.
+        let expired = futures_util::stream::once(async move {
+            (tokio::time::Instant::now() >= expires)
+                .then(|| coded(ErrorCode::Unauthenticated, EXPIRED))
+        })
+        .filter_map(futures_util::future::ready);
+        events.chain(expired).boxed()
     }
 }
 
-/// The signed-in actor of a `connection_init` payload, or `None` to refuse.
-async fn authenticate(state: &AppState, payload: &serde_json::Value) -> Option<Actor> {
+/// The signed-in actor of a `connection_init` payload and when its token expires, or
+/// `None` to refuse.
+async fn authenticate(
+    state: &AppState,
+    payload: &serde_json::Value,
+) -> Option<(Actor, tokio::time::Instant)> {
     let header = payload
         .get("Authorization")
         .or_else(|| payload.get("authorization"))?
@@ -111,9 +184,12 @@ async fn authenticate(state: &AppState, payload: &serde_json::Value) -> Option<A
     if !scheme.eq_ignore_ascii_case("bearer") {
         return None;
     }
-    let user_id = state.tokens.verify(token.trim())?;
+    let (user_id, exp) = state.tokens.verify_until(token.trim())?;
+    let left = u64::try_from(exp.saturating_sub(chrono::Utc::now().timestamp())).ok()?;
+    // Far-future expiries are capped so the deadline cannot overflow.
+    let expires = tokio::time::Instant::now() + Duration::from_secs(left.min(10 * 365 * 24 * 3600));
     match users::authenticate(&state.services, user_id).await {
-        Ok(Some(user)) => Some(Actor::Staff(user)),
+        Ok(Some(user)) => Some((Actor::Staff(user), expires)),
         _ => None,
     }
 }
@@ -133,33 +209,51 @@ pub async fn subscriptions(
     };
     upgrade
         .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
+        .max_message_size(MAX_MESSAGE_BYTES)
+        .max_frame_size(MAX_MESSAGE_BYTES)
         .on_upgrade(move |socket| async move {
             let _permit = permit;
+            let (socket_sink, stream) = socket.split();
+            // The library writes into a channel rather than the socket, so that a close
+            // frame can still be sent after it stops (the init timeout).
+            let (mut out, outgoing) = futures_channel::mpsc::channel::<Message>(16);
+            let writer = outgoing.map(Ok).forward(socket_sink);
             let rejected = Arc::new(AtomicBool::new(false));
-            let (sink, stream) = socket.split();
             // A refused connection_init closes with 4403 rather than the library's 1002.
             let flag = rejected.clone();
-            let sink = sink.with(move |msg: Message| {
-                let msg = match msg {
-                    Message::Close(_) if flag.load(Ordering::SeqCst) => {
-                        Message::Close(Some(CloseFrame {
-                            code: FORBIDDEN,
-                            reason: "Forbidden".into(),
-                        }))
-                    }
-                    other => other,
-                };
-                futures_util::future::ready(Ok::<_, axum::Error>(msg))
-            });
+            let sink = out
+                .clone()
+                .sink_map_err(axum::Error::new)
+                .with(move |msg: Message| {
+                    let msg = match msg {
+                        Message::Close(_) if flag.load(Ordering::SeqCst) => {
+                            Message::Close(Some(CloseFrame {
+                                code: FORBIDDEN,
+                                reason: "Forbidden".into(),
+                            }))
+                        }
+                        other => other,
+                    };
+                    futures_util::future::ready(Ok::<_, axum::Error>(msg))
+                });
+            let expires = Arc::new(Mutex::new(None));
             let executor = Guarded {
                 schema: state.schema.clone(),
                 queries: state.queries.clone(),
                 services: state.services.clone(),
+                running: Arc::new(AtomicUsize::new(0)),
+                expires: expires.clone(),
             };
-            GraphQLWebSocket::new_with_pair(sink, stream, executor, protocol)
+            let initialised = Arc::new(AtomicBool::new(false));
+            let init_seen = initialised.clone();
+            let serve = GraphQLWebSocket::new_with_pair(sink, stream, executor, protocol)
                 .on_connection_init(move |payload| async move {
+                    init_seen.store(true, Ordering::SeqCst);
                     match authenticate(&state, &payload).await {
-                        Some(actor) => {
+                        Some((actor, until)) => {
+                            if let Ok(mut e) = expires.lock() {
+                                *e = Some(until);
+                            }
                             let mut data = Data::default();
                             data.insert(RequestAuth::Staff(actor));
                             Ok(data)
@@ -172,8 +266,36 @@ pub async fn subscriptions(
                         }
                     }
                 })
-                .serve()
-                .await;
+                .serve();
+            let init_deadline = async {
+                tokio::time::sleep(INIT_TIMEOUT).await;
+                if initialised.load(Ordering::SeqCst) {
+                    std::future::pending::<()>().await;
+                }
+            };
+            let session = async move {
+                tokio::select! {
+                    () = serve => {}
+                    () = init_deadline => {
+                        let _ = out
+                            .send(Message::Close(Some(CloseFrame {
+                                code: INIT_TIMED_OUT,
+                                reason: "Connection initialisation timeout".into(),
+                            })))
+                            .await;
+                    }
+                }
+                // Dropping the last sender ends the writer.
+                drop(out);
+            };
+            tokio::pin!(writer);
+            tokio::select! {
+                () = session => {
+                    let _ = (&mut writer).await;
+                }
+                // The socket failed: nothing more can be written, so the session stops.
+                _ = &mut writer => {}
+            }
         })
         .into_response()
 }

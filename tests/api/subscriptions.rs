@@ -403,3 +403,116 @@ async fn events_committed_through_one_process_reach_subscribers_of_another() {
     let (_, e) = event(&mut socket).await;
     assert_eq!(e["action"], "UNSUSPEND");
 }
+
+/// The next answer for subscription `id` that carries errors, as its error code.
+async fn error_code_for(socket: &mut Socket, id: &str) -> String {
+    loop {
+        let msg = next_json(socket).await;
+        if msg["id"] != id || msg["type"] == "complete" {
+            continue;
+        }
+        let errors = if msg["type"] == "error" {
+            msg["payload"].clone()
+        } else {
+            msg["payload"]["errors"].clone()
+        };
+        return errors[0]["extensions"]["code"]
+            .as_str()
+            .unwrap_or_else(|| panic!("an error for {id}: {msg}"))
+            .to_string();
+    }
+}
+
+/// A socket that never sends `connection_init` is closed with 4408; a signed-in socket stays open past the same time.
+#[tokio::test]
+async fn a_socket_that_never_initialises_is_closed_with_4408() {
+    let app = spawn_app().await;
+    let mut silent = open(&app.base).await;
+    let mut signed = signed_in(&app.base, &app.admin.token).await;
+    let started = std::time::Instant::now();
+    match next(
+        &mut silent,
+        clientele::ws::INIT_TIMEOUT + Duration::from_secs(5),
+    )
+    .await
+    {
+        Some(Message::Close(Some(frame))) => assert_eq!(u16::from(frame.code), 4408),
+        other => panic!("expected a close frame, got {other:?}"),
+    }
+    assert!(started.elapsed() >= clientele::ws::INIT_TIMEOUT - Duration::from_secs(1));
+    // The signed-in socket still serves subscriptions.
+    let id = app.client_in("ACTIVE").await;
+    subscribe(&mut signed, "s", Some(&id)).await;
+    app.act(&app.admin, "suspendClient", &id, json!({}))
+        .await
+        .data();
+    let (sub, event) = event(&mut signed).await;
+    assert_eq!(sub, "s");
+    assert_eq!(event["toStatus"], "SUSPENDED");
+}
+
+/// One socket runs a bounded number of subscriptions; completing one frees its slot.
+#[tokio::test]
+async fn one_socket_runs_a_bounded_number_of_subscriptions() {
+    let app = spawn_app().await;
+    let quiet = app.client_in("ACTIVE").await;
+    let watched = app.client_in("ACTIVE").await;
+    let mut socket = signed_in(&app.base, &app.viewer.token).await;
+    for i in 0..clientele::ws::MAX_SUBSCRIPTIONS {
+        subscribe(&mut socket, &format!("s{i}"), Some(&quiet)).await;
+    }
+    subscribe(&mut socket, "one-too-many", Some(&watched)).await;
+    assert_eq!(
+        error_code_for(&mut socket, "one-too-many").await,
+        "BAD_USER_INPUT"
+    );
+    send(&mut socket, json!({"id": "s0", "type": "complete"})).await;
+    subscribe(&mut socket, "fits", Some(&watched)).await;
+    app.act(&app.admin, "suspendClient", &watched, json!({}))
+        .await
+        .data();
+    let (sub, event) = event(&mut socket).await;
+    assert_eq!(sub, "fits");
+    assert_eq!(event["clientId"], watched);
+}
+
+/// A message above 1 MiB closes the socket before anything reads it; the server
+/// goes on serving.
+#[tokio::test]
+async fn an_oversized_message_closes_the_socket() {
+    let app = spawn_app().await;
+    let mut socket = open(&app.base).await;
+    let huge = format!(
+        r#"{{"type":"connection_init","payload":{{"pad":"{}"}}}}"#,
+        "x".repeat(2 << 20)
+    );
+    let _ = socket.send(Message::Text(huge.into())).await;
+    // Closed unread: had the server parsed it, it would refuse the payload with 4403.
+    match next(&mut socket, Duration::from_secs(10)).await {
+        Some(Message::Close(Some(frame))) => assert_eq!(u16::from(frame.code), 1009),
+        Some(Message::Close(None)) | None => {}
+        other => panic!("expected the socket to close, got {other:?}"),
+    }
+    signed_in(&app.base, &app.admin.token).await;
+}
+
+/// A subscription ends with `UNAUTHENTICATED` when the token the socket signed in with
+/// expires, and the socket takes no new subscription after that.
+#[tokio::test]
+async fn subscriptions_end_when_the_token_expires() {
+    let app = spawn_app().await;
+    let token = app
+        .tokens
+        .issue(app.viewer.id, Duration::from_secs(2))
+        .unwrap();
+    let mut socket = signed_in(&app.base, &token).await;
+    subscribe(&mut socket, "s", None).await;
+    let started = std::time::Instant::now();
+    assert_eq!(error_code_for(&mut socket, "s").await, "UNAUTHENTICATED");
+    assert!(started.elapsed() < Duration::from_secs(5));
+    subscribe(&mut socket, "again", None).await;
+    assert_eq!(
+        error_code_for(&mut socket, "again").await,
+        "UNAUTHENTICATED"
+    );
+}
