@@ -1,14 +1,13 @@
 //! Contacts: people on the client's side. Their addresses are unique among the firm's
 //! contacts and staff until permanently deleted.
 
-use entity::{client, contact, workflow, ContactStatus, HolderKind, Role, WorkflowStatus};
+use entity::{contact, workflow, ContactStatus, HolderKind, Role, WorkflowStatus};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    TransactionTrait,
 };
 use uuid::Uuid;
 
-use super::{emails, Actor, Services};
+use super::{emails, lifecycle, Actor, Services};
 use crate::domain::{Email, Name};
 use crate::error::{AppError, AppResult};
 
@@ -25,6 +24,21 @@ async fn load<C: ConnectionTrait>(conn: &C, actor: &Actor, id: Uuid) -> AppResul
         .ok_or(AppError::NotFound("contact"))
 }
 
+/// Loads a contact for a change: its client is locked first (see
+/// [`lifecycle::lock_shared`]), then the contact read as it is after any lifecycle change
+/// of that client in flight.
+async fn load_for_change<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    id: Uuid,
+) -> AppResult<contact::Model> {
+    let c = load(conn, actor, id).await?;
+    lifecycle::lock_shared(conn, actor.firm_id(), c.client_id)
+        .await
+        .map_err(|_| AppError::NotFound("contact"))?;
+    load(conn, actor, id).await
+}
+
 /// Adds an ACTIVE contact with portal access to a client (MEMBER).
 pub async fn add(
     svc: &Services,
@@ -35,11 +49,7 @@ pub async fn add(
 ) -> AppResult<contact::Model> {
     actor.require(Role::Member, "manage contacts")?;
     let txn = svc.begin_write().await?;
-    client::Entity::find_by_id(client_id)
-        .filter(client::Column::FirmId.eq(actor.firm_id()))
-        .one(&txn)
-        .await?
-        .ok_or(AppError::NotFound("client"))?;
+    lifecycle::lock_shared(&txn, actor.firm_id(), client_id).await?;
     let now = svc.clock.now();
     let model = contact::Model {
         id: Uuid::now_v7(),
@@ -96,7 +106,7 @@ pub async fn update(
 ) -> AppResult<contact::Model> {
     actor.require(Role::Member, "manage contacts")?;
     let txn = svc.begin_write().await?;
-    let mut c = load(&txn, actor, contact_id).await?;
+    let mut c = load_for_change(&txn, actor, contact_id).await?;
     if let Some(name) = name {
         c.name = name.into_inner();
     }
@@ -142,7 +152,7 @@ async fn set_status(
 ) -> AppResult<contact::Model> {
     actor.require(Role::Member, "manage contacts")?;
     let txn = svc.begin_write().await?;
-    let mut c = load(&txn, actor, contact_id).await?;
+    let mut c = load_for_change(&txn, actor, contact_id).await?;
     if c.status == to {
         return Err(contact_state(match to {
             ContactStatus::Active => "The contact is already ACTIVE.",
@@ -161,8 +171,8 @@ async fn set_status(
 /// was assigned keep going without an assignee; a client it owns keeps the owner's id.
 pub async fn delete(svc: &Services, actor: &Actor, contact_id: Uuid) -> AppResult<Uuid> {
     actor.require(Role::Member, "manage contacts")?;
-    let txn = svc.db.begin().await?;
-    let c = load(&txn, actor, contact_id).await?;
+    let txn = svc.begin_write().await?;
+    let c = load_for_change(&txn, actor, contact_id).await?;
     if c.status != ContactStatus::Inactive {
         return Err(contact_state(
             "Only an INACTIVE contact can be deleted: deactivate it first.",

@@ -5,7 +5,9 @@
 use chrono::{DateTime, Utc};
 use entity::{client, Billing, ClientStatus, LifecycleAction, LifecycleReason, Role};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect,
+};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -628,6 +630,42 @@ pub async fn load<C: ConnectionTrait>(
         .await?)
 }
 
+/// Loads the client for a lifecycle change and locks its row until the transaction ends
+/// (`FOR UPDATE` on PostgreSQL; on SQLite the write transaction already excludes every
+/// other writer). What the change then reads of the client's contacts, workflows and
+/// subscriptions cannot change under it, because every change of those rows first takes
+/// the client's row with [`lock_shared`].
+async fn load_for_update<C: ConnectionTrait>(
+    conn: &C,
+    firm_id: Uuid,
+    client_id: Uuid,
+) -> AppResult<client::Model> {
+    client::Entity::find_by_id(client_id)
+        .filter(client::Column::FirmId.eq(firm_id))
+        .lock_exclusive()
+        .one(conn)
+        .await?
+        .ok_or(AppError::NotFound("client"))
+}
+
+/// Locks a client of the firm against lifecycle changes until the transaction ends
+/// (`FOR SHARE` on PostgreSQL), and answers it as it is now. Every change of a client's
+/// contacts, workflows or stakeholders takes this first, so that it waits for a
+/// lifecycle change in flight and then sees its outcome, and a lifecycle change that
+/// starts later sees the new rows.
+pub async fn lock_shared<C: ConnectionTrait>(
+    conn: &C,
+    firm_id: Uuid,
+    client_id: Uuid,
+) -> AppResult<client::Model> {
+    client::Entity::find_by_id(client_id)
+        .filter(client::Column::FirmId.eq(firm_id))
+        .lock_shared()
+        .one(conn)
+        .await?
+        .ok_or(AppError::NotFound("client"))
+}
+
 /// Runs a lifecycle action: role, version and table checks, then a conditional update
 /// (or delete) and its event, in one transaction.
 pub async fn perform(
@@ -741,17 +779,14 @@ async fn perform_in(
     cmd: &Command,
 ) -> AppResult<Outcome> {
     let firm_id = actor.firm_id();
-    let mut current = load(txn, firm_id, client_id)
-        .await?
-        .ok_or(AppError::NotFound("client"))?;
-    // A concurrent change makes the conditional write miss; read again and decide anew.
+    let mut current = load_for_update(txn, firm_id, client_id).await?;
+    // The row is locked, so the conditional write only misses if something outside this
+    // server changed it: read again and decide anew.
     for _ in 0..3 {
         let now = svc.clock.now();
         let prepared = prepare(txn, actor, current, action, cmd, now).await?;
         if !write(txn, &prepared.client, &prepared.plan, now).await? {
-            current = load(txn, firm_id, client_id)
-                .await?
-                .ok_or(AppError::NotFound("client"))?;
+            current = load_for_update(txn, firm_id, client_id).await?;
             continue;
         }
         return execute(txn, actor, prepared, cmd).await;

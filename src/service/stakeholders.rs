@@ -1,10 +1,10 @@
 //! Stakeholders: staff users assigned to a client.
 
-use entity::{client, stakeholder, user, Role, StakeholderStatus};
+use entity::{stakeholder, user, Role, StakeholderStatus};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
-use super::{Actor, Services};
+use super::{lifecycle, Actor, Services};
 use crate::error::{AppError, AppResult};
 
 /// Assigns a staff user of the firm to a client (MEMBER); assigning an archived
@@ -18,11 +18,7 @@ pub async fn assign(
     actor.require(Role::Member, "assign stakeholders")?;
     let firm_id = actor.firm_id();
     let txn = svc.begin_write().await?;
-    client::Entity::find_by_id(client_id)
-        .filter(client::Column::FirmId.eq(firm_id))
-        .one(&txn)
-        .await?
-        .ok_or(AppError::NotFound("client"))?;
+    lifecycle::lock_shared(&txn, firm_id, client_id).await?;
     let staff = user::Entity::find_by_id(user_id)
         .filter(user::Column::FirmId.eq(firm_id))
         .one(&txn)

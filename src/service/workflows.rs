@@ -1,15 +1,13 @@
 //! Workflows: work in progress for a client.
 
-use entity::{
-    client, contact, workflow, ClientStatus, ContactStatus, Role, WorkflowKind, WorkflowStatus,
-};
+use entity::{contact, workflow, ClientStatus, ContactStatus, Role, WorkflowKind, WorkflowStatus};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
 };
 use uuid::Uuid;
 
-use super::{Actor, Services};
+use super::{lifecycle, Actor, Services};
 use crate::domain::Name;
 use crate::error::{AppError, AppResult};
 
@@ -26,11 +24,7 @@ pub async fn start(
     actor.require(Role::Member, "start workflows")?;
     let firm_id = actor.firm_id();
     let txn = svc.begin_write().await?;
-    let c = client::Entity::find_by_id(client_id)
-        .filter(client::Column::FirmId.eq(firm_id))
-        .one(&txn)
-        .await?
-        .ok_or(AppError::NotFound("client"))?;
+    let c = lifecycle::lock_shared(&txn, firm_id, client_id).await?;
     if c.status != ClientStatus::Active {
         return Err(AppError::State(format!(
             "Work can only start for an ACTIVE client; this client is {}.",
@@ -93,8 +87,17 @@ pub async fn finish(
 ) -> AppResult<workflow::Model> {
     actor.require(Role::Member, "manage workflows")?;
     let txn = svc.begin_write().await?;
-    let mut w = workflow::Entity::find_by_id(workflow_id)
-        .filter(workflow::Column::FirmId.eq(actor.firm_id()))
+    let find = || {
+        workflow::Entity::find_by_id(workflow_id)
+            .filter(workflow::Column::FirmId.eq(actor.firm_id()))
+    };
+    let w = find()
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound("workflow"))?;
+    // Read again under the client's lock: an archive in flight may have moved it.
+    lifecycle::lock_shared(&txn, actor.firm_id(), w.client_id).await?;
+    let mut w = find()
         .one(&txn)
         .await?
         .ok_or(AppError::NotFound("workflow"))?;

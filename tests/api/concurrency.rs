@@ -98,3 +98,89 @@ async fn of_parallel_creates_with_one_email_exactly_one_wins() {
         );
     }
 }
+
+/// A lifecycle change decides on what it reads of the client's workflows and contacts;
+/// a change of those racing it must not slip past (PostgreSQL runs both at once, so the
+/// client's row is locked by the one and checked under a shared lock by the other).
+/// A workflow started while its client is archived is archived with it or refused; a
+/// contact added while its client is deleted goes with it and frees its address.
+#[tokio::test]
+async fn workflows_and_contacts_never_slip_past_a_racing_lifecycle_change() {
+    let app = spawn_app().await;
+    let mut active = Vec::new();
+    for _ in 0..30 {
+        active.push(app.client_in("ACTIVE").await);
+    }
+    let races = active.iter().map(|id| {
+        let start = app.gql(
+            &app.member,
+            "mutation($i: StartWorkflowInput!) { startWorkflow(input: $i) { workflow { id } } }",
+            json!({"i": {"clientId": id, "name": "Year end", "kind": "PLAN"}}),
+        );
+        let archive = app.act(&app.manager, "archiveClient", id, json!({}));
+        futures_util::future::join(start, archive)
+    });
+    for (_, archived) in join_all(races).await {
+        archived.data();
+    }
+    for id in &active {
+        let r = app
+            .gql(
+                &app.admin,
+                "query($id: ID!) { client(id: $id) { status workflows { status } } }",
+                json!({"id": id}),
+            )
+            .await;
+        let client = &r.data()["client"];
+        assert_eq!(client["status"], "ARCHIVED");
+        assert!(
+            client["workflows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|w| w["status"] != "ACTIVE"),
+            "an ACTIVE workflow on an ARCHIVED client: {client}"
+        );
+    }
+
+    let mut inactive = Vec::new();
+    for _ in 0..20 {
+        let id = app.client_in("INACTIVE").await;
+        let r = app
+            .gql(
+                &app.admin,
+                "query($id: ID!) { client(id: $id) { name } }",
+                json!({"id": id}),
+            )
+            .await;
+        let name = r.data()["client"]["name"].as_str().unwrap().to_string();
+        inactive.push((id, name));
+    }
+    let races = inactive.iter().enumerate().map(|(n, (id, name))| {
+        let add = app.gql(
+            &app.member,
+            "mutation($i: AddContactInput!) { addContact(input: $i) { contact { id } } }",
+            json!({"i": {"clientId": id, "name": "Late Contact", "email": format!("late{n}@race.test")}}),
+        );
+        let delete = app.act(&app.admin, "deleteClient", id, json!({"confirmName": name}));
+        futures_util::future::join(add, delete)
+    });
+    for (_, deleted) in join_all(races).await {
+        deleted.data();
+    }
+    for n in 0..inactive.len() {
+        let email = format!("late{n}@race.test");
+        let r = app
+            .gql(
+                &app.admin,
+                "query($e: String!) { emailHolder(email: $e) { kind id } }",
+                json!({"e": email}),
+            )
+            .await;
+        assert!(
+            r.data()["emailHolder"].is_null(),
+            "{email} is still held after its client was deleted: {}",
+            r.body
+        );
+    }
+}
