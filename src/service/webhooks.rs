@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use entity::{client, lifecycle_event, user, webhook, webhook_delivery};
+use entity::{client, firm, lifecycle_event, user, webhook, webhook_delivery};
 use entity::{LifecycleAction, Role, WebhookDeliveryStatus};
 use futures_util::StreamExt;
 use hmac::{Hmac, Mac};
@@ -75,12 +75,13 @@ pub fn events_of(w: &webhook::Model) -> Vec<LifecycleAction> {
 }
 
 /// True for addresses a webhook may reach from a production server: not loopback,
-/// private, link-local, shared (CGNAT), unspecified, broadcast, multicast or
-/// documentation ranges.
+/// private, link-local, shared (CGNAT), unspecified, broadcast, multicast, reserved,
+/// benchmarking or documentation ranges; IPv6 addresses that carry an IPv4 address are
+/// judged by it.
 pub fn is_public(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => {
-            let [a, b, ..] = v4.octets();
+            let [a, b, c, _] = v4.octets();
             !(v4.is_loopback()
                 || v4.is_private()
                 || v4.is_link_local()
@@ -89,32 +90,47 @@ pub fn is_public(ip: IpAddr) -> bool {
                 || v4.is_multicast()
                 || v4.is_documentation()
                 || a == 0
-                || (a == 100 && (64..128).contains(&b)))
+                // Reserved (240.0.0.0/4), shared (100.64.0.0/10), benchmarking
+                // (198.18.0.0/15) and protocol assignments (192.0.0.0/24).
+                || a >= 240
+                || (a == 100 && (64..128).contains(&b))
+                || (a == 198 && (18..20).contains(&b))
+                || (a == 192 && b == 0 && c == 0))
         }
         IpAddr::V6(v6) => {
             if let Some(v4) = v6.to_ipv4_mapped() {
                 return is_public(IpAddr::V4(v4));
             }
             let seg = v6.segments();
-            // IPv4-compatible (::a.b.c.d) and NAT64 (64:ff9b::a.b.c.d) addresses carry
-            // an IPv4 address in their last 32 bits: judge that one.
-            let embedded = std::net::Ipv4Addr::new(
-                (seg[6] >> 8) as u8,
-                seg[6] as u8,
-                (seg[7] >> 8) as u8,
-                seg[7] as u8,
-            );
-            if seg[..6] == [0; 6] || seg[..6] == [0x64, 0xff9b, 0, 0, 0, 0] {
+            let v4_of = |hi: u16, lo: u16| {
+                std::net::Ipv4Addr::new((hi >> 8) as u8, hi as u8, (lo >> 8) as u8, lo as u8)
+            };
+            // IPv4-compatible (::a.b.c.d), IPv4-translated (::ffff:0:a.b.c.d) and NAT64
+            // (64:ff9b::a.b.c.d) addresses carry an IPv4 address in their last 32 bits,
+            // 6to4 (2002:aabb:ccdd::/48) in the 32 bits after its prefix: judge that one.
+            if seg[..6] == [0; 6]
+                || seg[..6] == [0, 0, 0, 0, 0xffff, 0]
+                || seg[..6] == [0x64, 0xff9b, 0, 0, 0, 0]
+            {
                 return !v6.is_unspecified()
                     && !v6.is_loopback()
-                    && is_public(IpAddr::V4(embedded));
+                    && is_public(IpAddr::V4(v4_of(seg[6], seg[7])));
+            }
+            if seg[0] == 0x2002 {
+                return is_public(IpAddr::V4(v4_of(seg[1], seg[2])));
             }
             let first = seg[0];
             !(v6.is_loopback()
                 || v6.is_unspecified()
                 || v6.is_multicast()
+                // Unique local (fc00::/7), link-local (fe80::/10), site-local (fec0::/10).
                 || (first & 0xfe00) == 0xfc00
-                || (first & 0xffc0) == 0xfe80)
+                || (first & 0xffc0) == 0xfe80
+                || (first & 0xffc0) == 0xfec0
+                // Local-use NAT64 (64:ff9b:1::/48), Teredo (2001::/32) and documentation
+                // (2001:db8::/32).
+                || (first == 0x64 && seg[1] == 0xff9b && seg[2] == 1)
+                || (first == 0x2001 && (seg[1] == 0 || seg[1] == 0xdb8)))
         }
     }
 }
@@ -186,9 +202,15 @@ pub async fn create(
         }
     }
     let firm_id = actor.firm_id();
+    let txn = svc.begin_write().await?;
+    // Creates of one firm take turns (PostgreSQL), so the count below stays true.
+    firm::Entity::find_by_id(firm_id)
+        .lock_exclusive()
+        .one(&txn)
+        .await?;
     let count = webhook::Entity::find()
         .filter(webhook::Column::FirmId.eq(firm_id))
-        .count(&svc.db)
+        .count(&txn)
         .await?;
     if count >= MAX_PER_FIRM {
         return Err(AppError::bad_input(format!(
@@ -211,8 +233,9 @@ pub async fn create(
         secret: Set(model.secret.clone()),
         created_at: Set(model.created_at),
     })
-    .exec_without_returning(&svc.db)
+    .exec_without_returning(&txn)
     .await?;
+    txn.commit().await?;
     svc.webhooks.changed.notify_one();
     Ok(model)
 }
@@ -390,8 +413,11 @@ impl reqwest::dns::Resolve for PublicOnly {
 /// The HTTP client of the delivery worker: no redirects, a timeout, and, unless private
 /// targets are allowed, only public addresses.
 pub fn sender(settings: &WebhookSettings) -> reqwest::Client {
+    // No proxy from the environment either: a proxy would resolve the target's name
+    // itself, past the address check.
     let mut builder = reqwest::Client::builder()
         .timeout(REQUEST_TIMEOUT)
+        .no_proxy()
         .redirect(reqwest::redirect::Policy::none())
         .user_agent(concat!("clientele/", env!("CARGO_PKG_VERSION")));
     if !settings.allow_private {
@@ -464,8 +490,8 @@ pub struct Delivered {
     pub next_due: Option<DateTime<Utc>>,
 }
 
-/// Claims the due PENDING deliveries (a lease, so no other worker sends them at the
-/// same time), sends them, and records each attempt.
+/// Sends the due PENDING deliveries, each leased just before it is sent (so no other
+/// worker sends it at the same time), and records each attempt.
 pub async fn deliver_due(svc: &Services, http: &reqwest::Client) -> AppResult<Delivered> {
     use webhook_delivery::Column as D;
     let now = svc.clock.now();
@@ -476,21 +502,7 @@ pub async fn deliver_due(svc: &Services, http: &reqwest::Client) -> AppResult<De
         .limit(BATCH)
         .all(&svc.db)
         .await?;
-    let lease_until = now + chrono::Duration::from_std(LEASE).unwrap_or_default();
-    let mut claimed = Vec::with_capacity(due.len());
-    for d in due {
-        let leased = webhook_delivery::Entity::update_many()
-            .col_expr(D::NextAttemptAt, Expr::val(lease_until))
-            .filter(D::Id.eq(d.id))
-            .filter(D::Status.eq(WebhookDeliveryStatus::Pending))
-            .filter(D::NextAttemptAt.eq(d.next_attempt_at))
-            .exec(&svc.db)
-            .await?;
-        if leased.rows_affected == 1 {
-            claimed.push(d);
-        }
-    }
-    let outcomes: Vec<AppResult<WebhookDeliveryStatus>> = futures_util::stream::iter(claimed)
+    let outcomes: Vec<AppResult<Option<WebhookDeliveryStatus>>> = futures_util::stream::iter(due)
         .map(|d| attempt(svc, http, d))
         .buffer_unordered(CONCURRENT)
         .collect()
@@ -498,9 +510,11 @@ pub async fn deliver_due(svc: &Services, http: &reqwest::Client) -> AppResult<De
     let mut out = Delivered::default();
     for outcome in outcomes {
         match outcome? {
-            WebhookDeliveryStatus::Delivered => out.delivered += 1,
-            WebhookDeliveryStatus::Pending => out.retried += 1,
-            WebhookDeliveryStatus::Failed => out.failed += 1,
+            Some(WebhookDeliveryStatus::Delivered) => out.delivered += 1,
+            Some(WebhookDeliveryStatus::Pending) => out.retried += 1,
+            Some(WebhookDeliveryStatus::Failed) => out.failed += 1,
+            // Another worker had it.
+            None => {}
         }
     }
     out.next_due = webhook_delivery::Entity::find()
@@ -515,22 +529,44 @@ pub async fn deliver_due(svc: &Services, http: &reqwest::Client) -> AppResult<De
     Ok(out)
 }
 
-/// Sends one claimed delivery and records the attempt; answers its new status.
+/// Leases a due delivery: moves its next attempt [`LEASE`] ahead, unless another worker
+/// did so first. Answers the lease, which the attempt's outcome is written against.
+async fn lease(svc: &Services, d: &webhook_delivery::Model) -> AppResult<Option<DateTime<Utc>>> {
+    use chrono::SubsecRound;
+    use webhook_delivery::Column as D;
+    // Whole microseconds, as PostgreSQL stores them, so the lease compares equal later.
+    let until =
+        (svc.clock.now() + chrono::Duration::from_std(LEASE).unwrap_or_default()).trunc_subsecs(6);
+    let leased = webhook_delivery::Entity::update_many()
+        .col_expr(D::NextAttemptAt, Expr::val(until))
+        .filter(D::Id.eq(d.id))
+        .filter(D::Status.eq(WebhookDeliveryStatus::Pending))
+        .filter(D::NextAttemptAt.eq(d.next_attempt_at))
+        .exec(&svc.writer)
+        .await?;
+    Ok((leased.rows_affected == 1).then_some(until))
+}
+
+/// Leases one due delivery, sends it and records the attempt; answers its new status,
+/// or `None` when another worker had it (then this one neither sends nor records).
 async fn attempt(
     svc: &Services,
     http: &reqwest::Client,
     d: webhook_delivery::Model,
-) -> AppResult<WebhookDeliveryStatus> {
+) -> AppResult<Option<WebhookDeliveryStatus>> {
     use webhook_delivery::Column as D;
+    let Some(lease_until) = lease(svc, &d).await? else {
+        return Ok(None);
+    };
     let hook = webhook::Entity::find_by_id(d.webhook_id)
         .one(&svc.db)
         .await?;
     let (Some(hook), Some(body)) = (hook, body(svc, &d).await?) else {
         // The webhook or the event is gone: nothing to send.
         webhook_delivery::Entity::delete_by_id(d.id)
-            .exec(&svc.db)
+            .exec(&svc.writer)
             .await?;
-        return Ok(WebhookDeliveryStatus::Failed);
+        return Ok(Some(WebhookDeliveryStatus::Failed));
     };
     let result = post(svc, http, &hook, body).await;
     let attempts = d.attempts + 1;
@@ -544,12 +580,16 @@ async fn attempt(
         .webhooks
         .retry_base
         .saturating_mul(1u32 << (attempts - 1).clamp(0, 20));
+    // Written only while this worker's lease holds: a worker that outlived its lease
+    // (a stalled process) must not overwrite what another recorded since.
     let mut update = webhook_delivery::Entity::update_many()
         .col_expr(D::Attempts, Expr::col(D::Attempts).add(1))
         .col_expr(D::Status, Expr::val(status))
         .col_expr(D::ResponseStatus, Expr::val(result.status.map(i32::from)))
         .col_expr(D::LastError, Expr::val(result.error.clone()))
-        .filter(D::Id.eq(d.id));
+        .filter(D::Id.eq(d.id))
+        .filter(D::Status.eq(WebhookDeliveryStatus::Pending))
+        .filter(D::NextAttemptAt.eq(lease_until));
     update = match status {
         WebhookDeliveryStatus::Delivered => update.col_expr(D::DeliveredAt, Expr::val(Some(now))),
         _ => update.col_expr(
@@ -557,12 +597,17 @@ async fn attempt(
             Expr::val(now + chrono::Duration::from_std(backoff).unwrap_or_default()),
         ),
     };
-    update.exec(&svc.db).await?;
+    let recorded = update.exec(&svc.writer).await?;
     if let Some(err) = &result.error {
         tracing::warn!(delivery = %d.id, webhook = %hook.id, attempts, error = %err,
             "webhook delivery failed");
     }
-    Ok(status)
+    if recorded.rows_affected != 1 {
+        tracing::warn!(delivery = %d.id, webhook = %hook.id,
+            "webhook delivery attempt outlived its lease; its outcome was not recorded");
+        return Ok(None);
+    }
+    Ok(Some(status))
 }
 
 /// Delivers due webhook deliveries until `shutdown` turns true: when the next one is
@@ -656,6 +701,17 @@ mod tests {
             "::127.0.0.1",
             "64:ff9b::10.0.0.1",
             "64:ff9b::7f00:1",
+            "::ffff:0:127.0.0.1",
+            "2002:7f00:1::1",
+            "2002:a00:1::",
+            "64:ff9b:1::8.8.8.8",
+            "fec0::1",
+            "2001::1",
+            "2001:db8::1",
+            "240.0.0.1",
+            "198.18.0.1",
+            "198.19.255.255",
+            "192.0.0.8",
         ] {
             assert!(!is_public(private.parse().unwrap()), "{private}");
         }
@@ -664,6 +720,10 @@ mod tests {
             "8.8.8.8",
             "2606:4700::1111",
             "::ffff:8.8.8.8",
+            "64:ff9b::8.8.8.8",
+            "2002:808:808::1",
+            "198.20.0.1",
+            "192.1.0.1",
         ] {
             assert!(is_public(public.parse().unwrap()), "{public}");
         }

@@ -7,7 +7,7 @@ use tokio::process::Command;
 
 use crate::helpers::{TestDb, SECRET};
 
-fn clientele(database_url: &str) -> Command {
+pub(crate) fn clientele(database_url: &str) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_clientele"));
     cmd.env("DATABASE_URL", database_url)
         .env("CLIENTELE_JWT_SECRET", SECRET)
@@ -17,7 +17,7 @@ fn clientele(database_url: &str) -> Command {
     cmd
 }
 
-async fn output(mut cmd: Command) -> String {
+pub(crate) async fn output(mut cmd: Command) -> String {
     let out = cmd.output().await.expect("run clientele");
     assert!(
         out.status.success(),

@@ -383,3 +383,135 @@ async fn webhook_targets_roles_and_tenancy_are_checked() {
     let r = app.gql(&app.admin, LIST, json!({})).await;
     assert_eq!(r.data()["webhooks"], json!([]));
 }
+
+/// Deliveries go straight to the target even when the environment names a proxy: a
+/// proxy would resolve the target's name itself, past the check that keeps webhooks
+/// off private addresses. (A server process of its own, on a database no in-process
+/// worker watches.)
+#[tokio::test]
+async fn deliveries_ignore_proxy_variables() {
+    use crate::cli::{clientele, output};
+    let (_db, url) = crate::helpers::TestDb::create().await;
+    let mut cmd = clientele(&url);
+    cmd.arg("migrate");
+    output(cmd).await;
+    let mut cmd = clientele(&url);
+    cmd.args([
+        "firm",
+        "create",
+        "--name",
+        "Proxy & Co",
+        "--admin-name",
+        "Pat Proxy",
+        "--admin-email",
+        "pat@proxy.test",
+    ]);
+    let token = output(cmd).await.trim().to_string();
+
+    // A "proxy" that counts the connections it is offered and answers none.
+    let proxy = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let proxy_url = format!("http://{}", proxy.local_addr().unwrap());
+    let offered = Arc::new(AtomicUsize::new(0));
+    let count = offered.clone();
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = proxy.accept().await {
+            count.fetch_add(1, Ordering::SeqCst);
+            drop(socket);
+        }
+    });
+    let envs = [
+        ("CLIENTELE_WEBHOOK_ALLOW_PRIVATE", "true"),
+        ("CLIENTELE_WEBHOOK_RETRY_BASE", "100ms"),
+        ("HTTP_PROXY", proxy_url.as_str()),
+        ("http_proxy", proxy_url.as_str()),
+        ("HTTPS_PROXY", proxy_url.as_str()),
+        ("ALL_PROXY", proxy_url.as_str()),
+    ];
+    let (_child, base) = spawn_server_process(&url, &envs, std::process::Stdio::null()).await;
+    let http = reqwest::Client::new();
+    let gql = |query: &'static str, variables: Value| {
+        let req = http
+            .post(format!("{base}/graphql"))
+            .bearer_auth(&token)
+            .json(&json!({"query": query, "variables": variables}));
+        async move {
+            let v: Value = req.send().await.unwrap().json().await.unwrap();
+            assert!(v["errors"].is_null(), "{v}");
+            v["data"].clone()
+        }
+    };
+    let (hook_url, hits) = receiver(0).await;
+    gql(
+        CREATE,
+        json!({"i": {"url": hook_url, "events": ["ACTIVATE"]}}),
+    )
+    .await;
+    let created = gql(
+        "mutation($i: CreateClientInput!) { createClient(input: $i) { client { id } } }",
+        json!({"i": {"name": "Direct Ltd"}}),
+    )
+    .await;
+    let id = created["createClient"]["client"]["id"].clone();
+    gql(
+        "mutation($i: ActivateClientInput!) { activateClient(input: $i) { client { id } } }",
+        json!({"i": {"clientId": id}}),
+    )
+    .await;
+    let got = wait_for(&hits, 1).await;
+    let body: Value = serde_json::from_str(&got[0].body).unwrap();
+    assert_eq!(body["event"]["action"], "ACTIVATE", "{body}");
+    assert_eq!(offered.load(Ordering::SeqCst), 0);
+}
+
+/// A worker whose POST outlives its lease (a stalled process) does not record its
+/// outcome over the one of the worker that took the delivery over: the delivery is
+/// DELIVERED after one recorded attempt, not two.
+#[tokio::test]
+async fn an_attempt_that_outlived_its_lease_records_nothing() {
+    let app = spawn_app().await;
+    // The first request is answered only after a while; later ones at once.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    let seen = Arc::new(AtomicUsize::new(0));
+    let counter = seen.clone();
+    let slow_first = axum::Router::new().route(
+        "/hook",
+        post(move || {
+            let n = counter.fetch_add(1, Ordering::SeqCst);
+            async move {
+                if n == 0 {
+                    tokio::time::sleep(Duration::from_millis(1500)).await;
+                }
+                StatusCode::NO_CONTENT
+            }
+        }),
+    );
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, slow_first).await;
+    });
+    create(&app, &app.admin, &url, json!(["SUSPEND"])).await;
+    let id = app.client_in("ACTIVE").await;
+    app.act(&app.manager, "suspendClient", &id, json!({}))
+        .await
+        .data();
+    // The server's worker is sending it (and waiting for the answer).
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while seen.load(Ordering::SeqCst) == 0 {
+        assert!(Instant::now() < deadline, "the worker never sent it");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    // Its lease runs out; a second worker takes the delivery over and delivers it.
+    app.services.clock.advance(chrono::Duration::minutes(2));
+    let http = clientele::service::webhooks::sender(&app.services.webhooks);
+    let pass = clientele::service::webhooks::deliver_due(&app.services, &http)
+        .await
+        .unwrap();
+    assert_eq!(pass.delivered, 1);
+    // The first worker's answer arrives after that, and is not recorded.
+    tokio::time::sleep(Duration::from_millis(2000)).await;
+    assert_eq!(seen.load(Ordering::SeqCst), 2);
+    let r = app.gql(&app.admin, LIST, json!({})).await;
+    let delivery = &r.data()["webhooks"][0]["deliveries"][0];
+    assert_eq!(delivery["status"], "DELIVERED", "{delivery}");
+    assert_eq!(delivery["attempts"], 1, "{delivery}");
+}
