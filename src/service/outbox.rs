@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use entity::{notification, NotificationStatus};
 use lettre::message::{header::ContentType, Mailbox};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -213,22 +213,30 @@ pub async fn deliver_due(svc: &Services, mailer: &Mailer) -> AppResult<Delivered
         .all(&svc.db)
         .await?;
     for n in due {
-        let lease_until = now + chrono::Duration::from_std(LEASE).unwrap_or_default();
+        // Leased when its turn comes, not when the pass started: the lease covers this
+        // one attempt. Whole microseconds, as PostgreSQL stores them, so that the
+        // outcome below can be written against it.
+        let lease_until = (svc.clock.now() + chrono::Duration::from_std(LEASE).unwrap_or_default())
+            .trunc_subsecs(6);
         let leased = notification::Entity::update_many()
             .col_expr(N::NextAttemptAt, Expr::val(lease_until))
             .filter(N::Id.eq(n.id))
             .filter(N::Status.eq(NotificationStatus::Pending))
             .filter(N::NextAttemptAt.eq(n.next_attempt_at))
-            .exec(&svc.db)
+            .exec(&svc.writer)
             .await?;
         if leased.rows_affected != 1 {
             continue;
         }
         let result = mailer.send(&n).await;
         let attempts = n.attempts + 1;
+        // Recorded only while this worker's lease holds: one that outlived it (a stalled
+        // process) must not overwrite what the worker that took over recorded.
         let update = notification::Entity::update_many()
             .col_expr(N::Attempts, Expr::col(N::Attempts).add(1))
-            .filter(N::Id.eq(n.id));
+            .filter(N::Id.eq(n.id))
+            .filter(N::Status.eq(NotificationStatus::Pending))
+            .filter(N::NextAttemptAt.eq(lease_until));
         let update = match result {
             Ok(()) => {
                 out.sent += 1;
@@ -255,7 +263,10 @@ pub async fn deliver_due(svc: &Services, mailer: &Mailer) -> AppResult<Delivered
                     .col_expr(N::LastError, Expr::val(Some(err)))
             }
         };
-        update.exec(&svc.db).await.map_err(AppError::from)?;
+        let recorded = update.exec(&svc.writer).await.map_err(AppError::from)?;
+        if recorded.rows_affected != 1 {
+            tracing::warn!(id = %n.id, "notification attempt outlived its lease; its outcome was not recorded");
+        }
     }
     Ok(out)
 }

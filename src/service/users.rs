@@ -185,7 +185,7 @@ async fn save(
         updated_at: Set(target.updated_at),
         ..Default::default()
     })
-    .exec(&svc.db)
+    .exec(&svc.writer)
     .await?;
     Ok(target)
 }
