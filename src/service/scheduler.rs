@@ -19,6 +19,8 @@ const MAX_ROUNDS: usize = 50;
 pub struct Pass {
     pub activated: usize,
     pub decommissioned: usize,
+    /// Due items that failed (logged); they are tried again on the next pass.
+    pub failed: usize,
 }
 
 /// Applies every due scheduled activation and decommission. Safe to run from several
@@ -54,23 +56,32 @@ pub async fn run_due(svc: &Services) -> AppResult<Pass> {
             .all(&svc.db)
             .await?;
         let full = activations.len() as u64 == BATCH || decommissions.len() as u64 == BATCH;
-        for (firm_id, id) in activations {
-            if perform_scheduled(svc, firm_id, id, LifecycleAction::Activate)
-                .await?
-                .is_some()
-            {
-                pass.activated += 1;
+        let failed_before = pass.failed;
+        let due = activations
+            .into_iter()
+            .map(|item| (item, LifecycleAction::Activate))
+            .chain(
+                decommissions
+                    .into_iter()
+                    .map(|item| (item, LifecycleAction::Decommission)),
+            );
+        // One item that fails (a database error on that client) must not hold back the
+        // others due after it: it is logged and tried again on the next pass.
+        for ((firm_id, id), action) in due {
+            match perform_scheduled(svc, firm_id, id, action).await {
+                Ok(Some(_)) if action == LifecycleAction::Activate => pass.activated += 1,
+                Ok(Some(_)) => pass.decommissioned += 1,
+                Ok(None) => {}
+                Err(err) => {
+                    pass.failed += 1;
+                    tracing::warn!(client = %id, action = ?action, error = %err,
+                        "scheduled action failed; it is tried again on the next pass");
+                }
             }
         }
-        for (firm_id, id) in decommissions {
-            if perform_scheduled(svc, firm_id, id, LifecycleAction::Decommission)
-                .await?
-                .is_some()
-            {
-                pass.decommissioned += 1;
-            }
-        }
-        if !full {
+        // Another round only while the batches were full and nothing failed (failed
+        // items would be picked again at once).
+        if !full || pass.failed > failed_before {
             break;
         }
     }
@@ -120,7 +131,7 @@ pub async fn run(svc: Services, interval: Duration, mut shutdown: watch::Receive
             _ = ticker.tick() => {
                 match run_due(&svc).await {
                     Ok(p) if p != Pass::default() => tracing::info!(
-                        activated = p.activated, decommissioned = p.decommissioned,
+                        activated = p.activated, decommissioned = p.decommissioned, failed = p.failed,
                         "applied scheduled actions"),
                     Ok(_) => {}
                     Err(err) => tracing::warn!(error = %err, "scheduler pass failed"),

@@ -205,3 +205,59 @@ async fn several_server_processes_apply_each_due_item_exactly_once() {
         assert_eq!(applied, 1, "client {id}");
     }
 }
+
+/// A due item that fails (here a database trigger refuses to update that one client)
+/// does not hold back the items due after it; it is counted, and applied by a later pass
+/// once it can be.
+#[tokio::test]
+async fn one_failing_due_item_does_not_hold_back_the_others() {
+    use sea_orm::ConnectionTrait;
+    let app = spawn_app().await;
+    let first = (chrono::Utc::now() + chrono::Duration::hours(1)).to_rfc3339();
+    let second = (chrono::Utc::now() + chrono::Duration::minutes(70)).to_rfc3339();
+    let stuck = app
+        .create_client_with(json!({"name": "Stuck Ltd", "activateAt": first}))
+        .await;
+    let fine = app
+        .create_client_with(json!({"name": "Fine Ltd", "activateAt": second}))
+        .await;
+    let db = &app.services.db;
+    let postgres = clientele::db::is_postgres(db);
+    if postgres {
+        db.execute_unprepared(
+            "CREATE FUNCTION refuse_stuck() RETURNS trigger AS $$ BEGIN \
+             RAISE EXCEPTION 'stuck'; END $$ LANGUAGE plpgsql",
+        )
+        .await
+        .unwrap();
+        db.execute_unprepared(
+            "CREATE TRIGGER stuck BEFORE UPDATE ON clients FOR EACH ROW \
+             WHEN (OLD.name = 'Stuck Ltd') EXECUTE FUNCTION refuse_stuck()",
+        )
+        .await
+        .unwrap();
+    } else {
+        db.execute_unprepared(
+            "CREATE TRIGGER stuck BEFORE UPDATE ON clients WHEN OLD.name = 'Stuck Ltd' \
+             BEGIN SELECT RAISE(ABORT, 'stuck'); END",
+        )
+        .await
+        .unwrap();
+    }
+
+    app.services.clock.advance(chrono::Duration::hours(2));
+    let pass = run_due(&app.services).await.unwrap();
+    assert_eq!((pass.activated, pass.failed), (1, 1));
+    assert_eq!(app.status_of(&fine).await.as_deref(), Some("ACTIVE"));
+    assert_eq!(app.status_of(&stuck).await.as_deref(), Some("PENDING"));
+
+    let drop = if postgres {
+        "DROP TRIGGER stuck ON clients"
+    } else {
+        "DROP TRIGGER stuck"
+    };
+    db.execute_unprepared(drop).await.unwrap();
+    let pass = run_due(&app.services).await.unwrap();
+    assert_eq!((pass.activated, pass.failed), (1, 0));
+    assert_eq!(app.status_of(&stuck).await.as_deref(), Some("ACTIVE"));
+}
