@@ -108,7 +108,7 @@ pub enum AppError {
     State(String),
     #[error("The client was changed by someone else: it is at version {actual}, not {expected}. Reload it and try again.")]
     VersionConflict { expected: i32, actual: i32 },
-    #[error("The e-mail address {email} is already in use by a {kind}: the emailHolder query shows which one. Permanently delete that {kind} to free the address, or use another one.", kind = .holder.kind.to_lowercase())]
+    #[error("The e-mail address {email} is already in use by a {kind}: emailHolder(email: \"{email}\", among: {among}) shows which one. Permanently delete that {kind} to free the address, or use another one.", kind = .holder.kind.to_lowercase(), among = if .holder.kind == "CLIENT" { "CLIENTS" } else { "CONTACTS_AND_STAFF" })]
     EmailInUse { email: String, holder: EmailHolder },
     #[error("The name typed does not match the client's name exactly; nothing was deleted.")]
     ConfirmationMismatch,

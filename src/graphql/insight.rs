@@ -25,6 +25,18 @@ pub enum EmailHolderKind {
     User,
 }
 
+/// Where `emailHolder` looks. A client's address is unique among the firm's clients,
+/// and a contact's or staff user's among contacts and staff, so one address may have a
+/// holder in each.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum EmailScope {
+    /// The firm's clients (where `createClient` and `updateClient` look).
+    Clients,
+    /// The firm's contacts and staff users (where `addContact`, `updateContact` and
+    /// staff invitations look).
+    ContactsAndStaff,
+}
+
 /// Who of the firm holds an e-mail address.
 #[derive(SimpleObject)]
 pub struct EmailHolder {
@@ -94,11 +106,19 @@ impl InsightQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The e-mail address.")] email: String,
+        #[graphql(
+            desc = "Where to look; when omitted, the clients first, then contacts and staff."
+        )]
+        among: Option<EmailScope>,
     ) -> async_graphql::Result<Option<EmailHolder>> {
         let svc = ctx.services()?;
         let actor = ctx.actor()?;
         let email = Email::parse("email", &email).gql()?;
-        let holder = emails::holder(svc, actor, &email).await.gql()?;
+        let book = among.map(|scope| match scope {
+            EmailScope::Clients => emails::AddressBook::Clients,
+            EmailScope::ContactsAndStaff => emails::AddressBook::ContactsAndStaff,
+        });
+        let holder = emails::holder(svc, actor, &email, book).await.gql()?;
         Ok(holder.map(|h| EmailHolder {
             kind: match h.kind {
                 HolderOf::Client => EmailHolderKind::Client,

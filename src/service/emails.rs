@@ -167,26 +167,42 @@ pub enum HolderOf {
     User,
 }
 
-/// The client, contact or staff user of the viewer's firm that holds `email`, if any.
+/// The two address books of a firm: one address may be held once in each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AddressBook {
+    /// Clients' addresses, unique among the firm's clients.
+    Clients,
+    /// Contacts' and staff users' addresses, unique among them.
+    ContactsAndStaff,
+}
+
+/// The client, contact or staff user of the viewer's firm that holds `email`, if any:
+/// in `book`, or when none is given, a client first and then a contact or user.
 pub async fn holder(
     svc: &crate::service::Services,
     actor: &crate::service::Actor,
     email: &crate::domain::Email,
+    book: Option<AddressBook>,
 ) -> AppResult<Option<Holder>> {
     let firm_id = actor.firm_id();
     let email = email.as_str();
-    if let Some(c) = client::Entity::find()
-        .filter(client::Column::FirmId.eq(firm_id))
-        .filter(client::Column::Email.eq(email))
-        .one(&svc.db)
-        .await?
-    {
-        return Ok(Some(Holder {
-            kind: HolderOf::Client,
-            id: c.id,
-            name: c.name,
-            status: c.status.as_str().to_string(),
-        }));
+    if book != Some(AddressBook::ContactsAndStaff) {
+        if let Some(c) = client::Entity::find()
+            .filter(client::Column::FirmId.eq(firm_id))
+            .filter(client::Column::Email.eq(email))
+            .one(&svc.db)
+            .await?
+        {
+            return Ok(Some(Holder {
+                kind: HolderOf::Client,
+                id: c.id,
+                name: c.name,
+                status: c.status.as_str().to_string(),
+            }));
+        }
+    }
+    if book == Some(AddressBook::Clients) {
+        return Ok(None);
     }
     let Some(claim) = email_claim::Entity::find()
         .filter(email_claim::Column::FirmId.eq(firm_id))

@@ -80,7 +80,7 @@ async fn email_holder_names_the_client_contact_or_user_holding_an_address() {
         .await;
     assert_eq!(r.error_code().as_deref(), Some("EMAIL_IN_USE"));
     let message = r.error()["message"].as_str().unwrap();
-    assert!(message.contains("emailHolder"), "{message}");
+    assert!(message.contains("among: CLIENTS"), "{message}");
     assert_eq!(r.error()["extensions"]["holderId"], json!(client));
     app.act(&app.admin, "deactivateClient", &client, json!({}))
         .await
@@ -97,6 +97,68 @@ async fn email_holder_names_the_client_contact_or_user_holding_an_address() {
         let r = app.gql(&app.viewer, q, json!({"e": e})).await;
         assert_eq!(r.data()["emailHolder"], Value::Null, "{e}");
     }
+}
+
+/// One address may be held both by a client and by a contact (the two address books
+/// are separate); `among` picks the book, and EMAIL_IN_USE names the one to look in.
+#[tokio::test]
+async fn email_holder_looks_in_the_book_asked_for() {
+    let app = spawn_app().await;
+    let q = "query($e: String!, $among: EmailScope) {
+        emailHolder(email: $e, among: $among) { kind id name } }";
+    let client = app
+        .create_client_with(json!({"name": "Shared Ltd", "email": "shared@both.test"}))
+        .await;
+    let other = app.create_client("Other Ltd").await;
+    let r = app
+        .gql(
+            &app.member,
+            "mutation($i: AddContactInput!) { addContact(input: $i) { contact { id } } }",
+            json!({"i": {"clientId": other, "name": "Bob", "email": "shared@both.test"}}),
+        )
+        .await;
+    let bob = r.data()["addContact"]["contact"]["id"].clone();
+
+    let holder = |among: Value| {
+        let app = &app;
+        async move {
+            let r = app
+                .gql(
+                    &app.viewer,
+                    q,
+                    json!({"e": "shared@both.test", "among": among}),
+                )
+                .await;
+            r.data()["emailHolder"].clone()
+        }
+    };
+    assert_eq!(holder(Value::Null).await["id"], json!(client));
+    assert_eq!(holder(json!("CLIENTS")).await["kind"], "CLIENT");
+    let contact = holder(json!("CONTACTS_AND_STAFF")).await;
+    assert_eq!(
+        (contact["kind"].clone(), contact["id"].clone()),
+        (json!("CONTACT"), bob)
+    );
+    let nobody = app
+        .gql(
+            &app.viewer,
+            q,
+            json!({"e": "bob@both.test", "among": "CLIENTS"}),
+        )
+        .await;
+    assert_eq!(nobody.data()["emailHolder"], Value::Null);
+
+    // A contact refused for this address is pointed at the contacts' book.
+    let r = app
+        .gql(
+            &app.member,
+            "mutation($i: AddContactInput!) { addContact(input: $i) { contact { id } } }",
+            json!({"i": {"clientId": client, "name": "Carl", "email": "shared@both.test"}}),
+        )
+        .await;
+    assert_eq!(r.error_code().as_deref(), Some("EMAIL_IN_USE"));
+    let message = r.error()["message"].as_str().unwrap();
+    assert!(message.contains("among: CONTACTS_AND_STAFF"), "{message}");
 }
 
 #[tokio::test]
