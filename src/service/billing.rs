@@ -106,15 +106,16 @@ pub async fn start<C: ConnectionTrait>(
     Ok(Some(s))
 }
 
-/// Sets `ended_at` on the client's running subscriptions.
-pub async fn end_current<C: ConnectionTrait>(
+/// Sets `ended_at` on a running subscription (the one the plan named, so that what
+/// the preview showed is what ends).
+pub async fn end<C: ConnectionTrait>(
     conn: &C,
-    client_id: Uuid,
+    subscription_id: Uuid,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
     subscription::Entity::update_many()
         .col_expr(subscription::Column::EndedAt, Expr::val(now))
-        .filter(subscription::Column::ClientId.eq(client_id))
+        .filter(subscription::Column::Id.eq(subscription_id))
         .filter(subscription::Column::EndedAt.is_null())
         .exec(conn)
         .await?;

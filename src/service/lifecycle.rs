@@ -562,9 +562,11 @@ pub fn check(
             changes.decommission_scheduled_at = Some(None);
         }
     }
-    // Leaving service ends the running subscription.
-    let in_service = matches!(client.status, Active | Suspended);
-    if in_service && matches!(to, Some(Inactive | Decommissioned | Disconnected)) {
+    // Leaving service ends the running subscription: from ACTIVE or SUSPENDED, and from
+    // ARCHIVED, where a subscription keeps running until the client is restored or
+    // disconnected.
+    let ends_service = matches!(to, Some(Inactive | Decommissioned | Disconnected));
+    if ends_service && to != Some(client.status) {
         effects.subscription_ends = billing::current(&facts.subscriptions, now).cloned();
     }
     if scheduler {
@@ -824,8 +826,8 @@ async fn execute(
     if let Some(start) = &fx.subscription_start {
         billing::start(txn, firm_id, client_id, start, now).await?;
     }
-    if fx.subscription_ends.is_some() {
-        billing::end_current(txn, client_id, now).await?;
+    if let Some(running) = &fx.subscription_ends {
+        billing::end(txn, running.id, now).await?;
     }
     workflows::move_active(txn, &fx.workflows_archived, WorkflowStatus::Archived, now).await?;
     workflows::move_active(txn, &fx.workflows_cancelled, WorkflowStatus::Cancelled, now).await?;

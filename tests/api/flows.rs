@@ -666,6 +666,48 @@ async fn self_paying_clients_leave_through_disconnect() {
     );
 }
 
+/// An archived client keeps its subscription (a restore continues it); disconnecting
+/// it from the archive ends it, as leaving ACTIVE or SUSPENDED would.
+#[tokio::test]
+async fn disconnecting_an_archived_client_ends_its_subscription() {
+    let app = spawn_app().await;
+    let id = app
+        .create_client_with(json!({"name": "Archived Payer", "billing": "SELF_PAYING"}))
+        .await;
+    app.act(&app.admin, "activateClient", &id, json!({}))
+        .await
+        .data();
+    app.act(&app.manager, "archiveClient", &id, json!({}))
+        .await
+        .data();
+    let b = billing(&app, &id).await;
+    assert_eq!(b["status"], "ARCHIVED");
+    let running = b["currentSubscription"]["id"].clone();
+    assert!(running.is_string(), "{b}");
+    let owner = app.add_contact(&id, "Owner").await;
+    let p = app
+        .gql(
+            &app.admin,
+            "query($i: PreviewActionInput!) { previewAction(input: $i) { subscriptionEnds { id } } }",
+            json!({"i": {"clientId": id, "action": "DISCONNECT", "accountOwnerContactId": owner}}),
+        )
+        .await;
+    assert_eq!(p.data()["previewAction"]["subscriptionEnds"]["id"], running);
+    app.act(
+        &app.admin,
+        "disconnectClient",
+        &id,
+        json!({"accountOwnerContactId": owner}),
+    )
+    .await
+    .data();
+    let b = billing(&app, &id).await;
+    assert_eq!(b["status"], "DISCONNECTED");
+    assert_eq!(b["currentSubscription"], Value::Null);
+    assert_eq!(b["subscriptions"][0]["id"], running);
+    assert!(b["subscriptions"][0]["endedAt"].is_string(), "{b}");
+}
+
 #[tokio::test]
 async fn stakeholders_are_assigned_filtered_and_archived_without_touching_the_client() {
     let app = spawn_app().await;
