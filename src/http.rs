@@ -44,6 +44,8 @@ pub struct AppState {
     pub graphiql: bool,
     /// Room for subscription sockets (see [`crate::ws::MAX_SOCKETS`]).
     pub sockets: Arc<tokio::sync::Semaphore>,
+    /// Signed-in subscription sockets per user (see [`crate::ws::MAX_SOCKETS_PER_USER`]).
+    pub sockets_per_user: crate::ws::SocketsPerUser,
 }
 
 /// A JSON body in the GraphQL error shape, for refusals made before the schema runs.

@@ -99,6 +99,7 @@ impl Application {
             metrics: Arc::default(),
             graphiql: config.introspection,
             sockets: Arc::new(tokio::sync::Semaphore::new(crate::ws::MAX_SOCKETS)),
+            sockets_per_user: Default::default(),
         };
         let router = http::router(
             state,

@@ -43,6 +43,50 @@ pub const INIT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const MAX_SUBSCRIPTIONS: usize = 32;
 /// Largest message (and frame) a client may send, as for HTTP bodies.
 pub const MAX_MESSAGE_BYTES: usize = 1 << 20;
+/// Most signed-in sockets one user keeps open at once, so that one user (or one leaked
+/// token) cannot take every place.
+pub const MAX_SOCKETS_PER_USER: usize = 16;
+/// The close code for a user with [`MAX_SOCKETS_PER_USER`] sockets open already.
+const TOO_MANY: u16 = 4429;
+
+/// How many signed-in sockets each user has open.
+#[derive(Clone, Default)]
+pub struct SocketsPerUser(Arc<Mutex<std::collections::HashMap<uuid::Uuid, usize>>>);
+
+impl SocketsPerUser {
+    /// Takes one of the user's places, or `None` when they are all taken.
+    fn take(&self, user: uuid::Uuid) -> Option<UserSocket> {
+        let mut open = self.0.lock().ok()?;
+        let n = open.entry(user).or_insert(0);
+        if *n >= MAX_SOCKETS_PER_USER {
+            return None;
+        }
+        *n += 1;
+        Some(UserSocket {
+            user,
+            book: self.clone(),
+        })
+    }
+}
+
+/// One user's place, given back when the socket ends.
+struct UserSocket {
+    user: uuid::Uuid,
+    book: SocketsPerUser,
+}
+
+impl Drop for UserSocket {
+    fn drop(&mut self) {
+        if let Ok(mut open) = self.book.0.lock() {
+            if let Some(n) = open.get_mut(&self.user) {
+                *n = n.saturating_sub(1);
+                if *n == 0 {
+                    open.remove(&self.user);
+                }
+            }
+        }
+    }
+}
 
 /// The schema behind the socket: the HTTP limits before each operation, subscriptions
 /// only, per-operation loaders, and a code on every error.
@@ -218,24 +262,30 @@ pub async fn subscriptions(
             // frame can still be sent after it stops (the init timeout).
             let (mut out, outgoing) = futures_channel::mpsc::channel::<Message>(16);
             let writer = outgoing.map(Ok).forward(socket_sink);
-            let rejected = Arc::new(AtomicBool::new(false));
-            // A refused connection_init closes with 4403 rather than the library's 1002.
-            let flag = rejected.clone();
+            // Why connection_init was refused, as a close code: 4403 (bad token) or
+            // 4429 (too many sockets of this user), rather than the library's 4400.
+            let refusal = Arc::new(std::sync::atomic::AtomicU16::new(0));
+            let code = refusal.clone();
             let sink = out
                 .clone()
                 .sink_map_err(axum::Error::new)
                 .with(move |msg: Message| {
-                    let msg = match msg {
-                        Message::Close(_) if flag.load(Ordering::SeqCst) => {
-                            Message::Close(Some(CloseFrame {
-                                code: FORBIDDEN,
-                                reason: "Forbidden".into(),
-                            }))
-                        }
-                        other => other,
+                    let msg = match (msg, code.load(Ordering::SeqCst)) {
+                        (Message::Close(_), FORBIDDEN) => Message::Close(Some(CloseFrame {
+                            code: FORBIDDEN,
+                            reason: "Forbidden".into(),
+                        })),
+                        (Message::Close(_), TOO_MANY) => Message::Close(Some(CloseFrame {
+                            code: TOO_MANY,
+                            reason: "Too many sockets for this user".into(),
+                        })),
+                        (other, _) => other,
                     };
                     futures_util::future::ready(Ok::<_, axum::Error>(msg))
                 });
+            // The user's place, held until the socket ends.
+            let place: Arc<Mutex<Option<UserSocket>>> = Arc::default();
+            let held = place.clone();
             let expires = Arc::new(Mutex::new(None));
             let executor = Guarded {
                 schema: state.schema.clone(),
@@ -249,22 +299,30 @@ pub async fn subscriptions(
             let serve = GraphQLWebSocket::new_with_pair(sink, stream, executor, protocol)
                 .on_connection_init(move |payload| async move {
                     init_seen.store(true, Ordering::SeqCst);
-                    match authenticate(&state, &payload).await {
-                        Some((actor, until)) => {
-                            if let Ok(mut e) = expires.lock() {
-                                *e = Some(until);
-                            }
-                            let mut data = Data::default();
-                            data.insert(RequestAuth::Staff(actor));
-                            Ok(data)
-                        }
-                        None => {
-                            rejected.store(true, Ordering::SeqCst);
-                            Err("Forbidden: send a valid bearer token of an active user as \
-                                 {\"Authorization\": \"Bearer <token>\"}."
-                                .into())
-                        }
+                    let Some((actor, until)) = authenticate(&state, &payload).await else {
+                        refusal.store(FORBIDDEN, Ordering::SeqCst);
+                        return Err("Forbidden: send a valid bearer token of an active user \
+                                    as {\"Authorization\": \"Bearer <token>\"}."
+                            .into());
+                    };
+                    let user = actor.user_id().unwrap_or_default();
+                    let Some(slot) = state.sockets_per_user.take(user) else {
+                        refusal.store(TOO_MANY, Ordering::SeqCst);
+                        return Err(format!(
+                            "This user has {MAX_SOCKETS_PER_USER} sockets open already; one \
+                             socket carries many subscriptions."
+                        )
+                        .into());
+                    };
+                    if let Ok(mut p) = held.lock() {
+                        *p = Some(slot);
                     }
+                    if let Ok(mut e) = expires.lock() {
+                        *e = Some(until);
+                    }
+                    let mut data = Data::default();
+                    data.insert(RequestAuth::Staff(actor));
+                    Ok(data)
                 })
                 .serve();
             let init_deadline = async {
@@ -296,6 +354,7 @@ pub async fn subscriptions(
                 // The socket failed: nothing more can be written, so the session stops.
                 _ = &mut writer => {}
             }
+            drop(place);
         })
         .into_response()
 }

@@ -508,3 +508,13 @@ pub async fn spawn_server_process(
     tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
     (child, base)
 }
+
+/// A loopback port where nothing listens, kept reserved while the socket lives: a
+/// connection to it is refused at once, and no other test can bind it meanwhile (as it
+/// could a port whose listener was dropped).
+pub fn refusing_port() -> (tokio::net::TcpSocket, std::net::SocketAddr) {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let addr = socket.local_addr().unwrap();
+    (socket, addr)
+}

@@ -148,9 +148,8 @@ async fn metrics_count_webhook_deliveries_waiting() {
     assert_eq!(sample(&text, "clientele_webhook_deliveries_pending"), 0.0);
     assert_eq!(sample(&text, "clientele_webhook_deliveries_failed"), 0.0);
     // Nothing listens there: the delivery stays pending between its retries.
-    let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/hook", closed.local_addr().unwrap());
-    drop(closed);
+    let (_reserved, addr) = crate::helpers::refusing_port();
+    let url = format!("http://{addr}/hook");
     let r = app
         .gql(
             &app.admin,

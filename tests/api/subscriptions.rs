@@ -516,3 +516,38 @@ async fn subscriptions_end_when_the_token_expires() {
         "UNAUTHENTICATED"
     );
 }
+
+/// One user keeps a bounded number of signed-in sockets: the one too many is closed with
+/// 4429, and closing a socket gives its place back.
+#[tokio::test]
+async fn one_user_keeps_a_bounded_number_of_sockets() {
+    let app = spawn_app().await;
+    let mut sockets = Vec::new();
+    for _ in 0..clientele::ws::MAX_SOCKETS_PER_USER {
+        sockets.push(signed_in(&app.base, &app.viewer.token).await);
+    }
+    let init = json!({"type": "connection_init",
+                      "payload": {"Authorization": format!("Bearer {}", app.viewer.token)}});
+    let mut extra = open(&app.base).await;
+    send(&mut extra, init.clone()).await;
+    assert_eq!(close_code(&mut extra).await, Some(4429));
+    // Another user is not affected.
+    signed_in(&app.base, &app.admin.token).await;
+    // Closing one gives its place back (once the server has seen the close).
+    let mut first = sockets.remove(0);
+    first.close(None).await.unwrap();
+    drop(first);
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let mut again = open(&app.base).await;
+        send(&mut again, init.clone()).await;
+        let reply = next(&mut again, Duration::from_secs(10)).await;
+        if let Some(Message::Text(text)) = &reply {
+            let v: Value = serde_json::from_str(text).unwrap();
+            assert_eq!(v["type"], "connection_ack");
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "{reply:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}

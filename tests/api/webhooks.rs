@@ -208,9 +208,8 @@ async fn deliveries_are_signed_retried_with_backoff_and_recorded() {
 async fn a_failing_endpoint_is_recorded_and_a_deleted_client_sends_nothing_personal() {
     let app = spawn_app().await;
     // Nothing listens on this port.
-    let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let dead = format!("http://{}/hook", closed.local_addr().unwrap());
-    drop(closed);
+    let (_reserved, addr) = crate::helpers::refusing_port();
+    let dead = format!("http://{addr}/hook");
     create(&app, &app.admin, &dead, json!(["SUSPEND"])).await;
     let (url, hits) = receiver(0).await;
     let created = create(&app, &app.admin, &url, json!(["DEACTIVATE", "DELETE"])).await;
