@@ -120,6 +120,10 @@ pub enum AppError {
     SelfPayingClient(String),
     #[error("internal error: {0}")]
     Internal(String),
+    /// Work not started because the request's time was running out; answered as
+    /// `INTERNAL`, like a request timeout, with this message.
+    #[error("{0}")]
+    OutOfTime(String),
 }
 
 fn transition_message(
@@ -184,7 +188,7 @@ impl AppError {
             AppError::ActiveWorkflows { .. } => ErrorCode::ActiveWorkflows,
             AppError::AccountOwnerRequired(_) => ErrorCode::AccountOwnerRequired,
             AppError::SelfPayingClient(_) => ErrorCode::SelfPayingClient,
-            AppError::Internal(_) => ErrorCode::Internal,
+            AppError::Internal(_) | AppError::OutOfTime(_) => ErrorCode::Internal,
         }
     }
 

@@ -46,6 +46,9 @@ pub struct AppState {
     pub sockets: Arc<tokio::sync::Semaphore>,
     /// Signed-in subscription sockets per user (see [`crate::ws::MAX_SOCKETS_PER_USER`]).
     pub sockets_per_user: crate::ws::SocketsPerUser,
+    /// How long one request may run (`CLIENTELE_REQUEST_TIMEOUT`); resolvers that do many
+    /// things in turn stop starting new ones before it runs out.
+    pub request_timeout: Duration,
 }
 
 /// A JSON body in the GraphQL error shape, for refusals made before the schema runs.
@@ -356,7 +359,9 @@ async fn execute(
         Ok(auth) => auth,
         Err(res) => return state.refused(*res, started),
     };
-    let request = request.data(auth).data(Loaders::new(&state.services));
+    let request = request.data(auth).data(Loaders::new(&state.services)).data(
+        crate::graphql::context::RequestDeadline::new(started, state.request_timeout),
+    );
     let (response, operation) = limits::execute(&state.schema, &state.queries, request).await;
     let operation = state.metrics.operation_label(operation.as_deref());
     state

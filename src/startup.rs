@@ -100,6 +100,7 @@ impl Application {
             graphiql: config.introspection,
             sockets: Arc::new(tokio::sync::Semaphore::new(crate::ws::MAX_SOCKETS)),
             sockets_per_user: Default::default(),
+            request_timeout: config.request_timeout,
         };
         let router = http::router(
             state,

@@ -362,7 +362,10 @@ impl BulkMutation {
             },
             dry_run: input.dry_run.unwrap_or(false),
         };
-        let results = bulk::run(svc, actor, request).await.gql()?;
+        let stop_starting = ctx
+            .data_opt::<super::context::RequestDeadline>()
+            .map(|d| d.stop_starting);
+        let results = bulk::run(svc, actor, request, stop_starting).await.gql()?;
         let succeeded = results.iter().filter(|(_, o)| o.ok()).count();
         let failed = results.len() - succeeded;
         Ok(BulkLifecycleActionPayload {

@@ -14,6 +14,23 @@ pub enum RequestAuth {
     Anonymous,
 }
 
+/// The request's time budget: it runs out at its arrival plus the request timeout.
+#[derive(Debug, Clone, Copy)]
+pub struct RequestDeadline {
+    /// When work done step by step should stop starting new steps: with a fifth of the
+    /// request's time left, so that what was done is answered rather than lost to the
+    /// timeout.
+    pub stop_starting: std::time::Instant,
+}
+
+impl RequestDeadline {
+    pub fn new(started: std::time::Instant, timeout: std::time::Duration) -> Self {
+        RequestDeadline {
+            stop_starting: started + timeout - timeout / 5,
+        }
+    }
+}
+
 /// Shorthands for resolvers.
 pub trait ContextExt {
     fn services(&self) -> async_graphql::Result<&Services>;

@@ -100,12 +100,19 @@ fn validate(req: &BulkRequest) -> AppResult<()> {
     Ok(())
 }
 
+/// What a client past the time budget is answered.
+const NOT_ATTEMPTED: &str = "Not attempted: the request was running out of time before \
+                             this client's turn, and nothing was changed for it. Send it again.";
+
 /// Runs the action on each client in turn, each in its own transaction (or previews it on
-/// a dry run), and answers one outcome per client in the order given.
+/// a dry run), and answers one outcome per client in the order given. No client is
+/// started after `stop_starting`: those left are answered as not attempted, so the
+/// caller learns which clients changed rather than losing the answer to a timeout.
 pub async fn run(
     svc: &Services,
     actor: &Actor,
     req: BulkRequest,
+    stop_starting: Option<std::time::Instant>,
 ) -> AppResult<Vec<(Uuid, BulkOutcome)>> {
     validate(&req)?;
     let rule = lifecycle::rule_of(req.action)
@@ -119,6 +126,13 @@ pub async fn run(
         return Ok(out);
     }
     for id in req.client_ids {
+        if stop_starting.is_some_and(|at| std::time::Instant::now() >= at) {
+            out.push((
+                id,
+                BulkOutcome::Refused(AppError::OutOfTime(NOT_ATTEMPTED.into())),
+            ));
+            continue;
+        }
         let outcome = if req.dry_run {
             let mut args = req.command.args.clone();
             args.preview = true;

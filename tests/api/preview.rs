@@ -650,3 +650,48 @@ async fn bulk_actions_refuse_bad_requests_whole() {
     );
     assert_eq!(app.status_of(&id).await.as_deref(), Some("SUSPENDED"));
 }
+
+/// A bulk action stops starting clients when the request's time runs low: the clients
+/// left are answered as not attempted (`INTERNAL`, saying so) and stay unchanged, so the
+/// caller learns which clients changed instead of losing the answer to the timeout.
+#[tokio::test]
+async fn a_bulk_action_short_of_time_answers_the_clients_it_did_not_start() {
+    use clientele::service::{bulk, lifecycle::Command, Actor};
+    use std::time::{Duration, Instant};
+    let app = spawn_app().await;
+    let ids = vec![app.client_in("ACTIVE").await, app.client_in("ACTIVE").await];
+    let manager = entity::user::Entity::find_by_id(app.manager.id)
+        .one(&app.services.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let actor = Actor::Staff(manager);
+    let request = || bulk::BulkRequest {
+        action: entity::LifecycleAction::Suspend,
+        client_ids: ids.iter().map(|id| Uuid::parse_str(id).unwrap()).collect(),
+        command: Command::default(),
+        dry_run: false,
+    };
+
+    let out = bulk::run(&app.services, &actor, request(), Some(Instant::now()))
+        .await
+        .unwrap();
+    assert_eq!(out.len(), 2);
+    for (_, outcome) in &out {
+        let err = outcome.error().expect("not attempted");
+        assert_eq!(err.code().as_str(), "INTERNAL");
+        assert!(err.public_message().starts_with("Not attempted"), "{err}");
+    }
+    for id in &ids {
+        assert_eq!(app.status_of(id).await.as_deref(), Some("ACTIVE"));
+    }
+
+    let later = Instant::now() + Duration::from_secs(60);
+    let out = bulk::run(&app.services, &actor, request(), Some(later))
+        .await
+        .unwrap();
+    assert!(out.iter().all(|(_, o)| o.ok()));
+    for id in &ids {
+        assert_eq!(app.status_of(id).await.as_deref(), Some("SUSPENDED"));
+    }
+}
