@@ -73,7 +73,7 @@ impl ErrorCode {
 pub const INTERNAL_MESSAGE: &str = "Internal server error. The details were logged.";
 
 /// Who holds an e-mail address, as far as the viewer may know.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct EmailHolder {
     /// `CLIENT`, `CONTACT` or `USER`.
     pub kind: &'static str,
@@ -82,8 +82,9 @@ pub struct EmailHolder {
     pub status: Option<String>,
 }
 
-/// Every failure the service layer can answer with.
-#[derive(Debug, Clone, thiserror::Error)]
+/// Every failure the service layer can answer with. Equal errors answer the same code,
+/// message and extensions.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, thiserror::Error)]
 pub enum AppError {
     #[error("Authentication required: send a valid, unexpired bearer token of an active user.")]
     Unauthenticated,

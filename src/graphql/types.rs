@@ -6,7 +6,7 @@ use entity::{client, firm, lifecycle_event, user};
 
 use super::context::ContextExt;
 use super::loaders::{ContactsOf, Loaders, StakeholdersOf, WorkflowsOf};
-use crate::error::{ErrorCode, ResultExt};
+use crate::error::{AppError, ErrorCode, ResultExt};
 use crate::service::pagination::{Page, PageArgs};
 use crate::service::{audit, billing, firms, lifecycle, outbox};
 use entity::{contact, notification, stakeholder, subscription, workflow};
@@ -227,35 +227,52 @@ impl User {
 }
 
 /// Whether an action is allowed for the viewer on a client, and why not.
-#[derive(SimpleObject, Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct AvailableAction {
-    /// The action.
     pub action: LifecycleAction,
+    /// What the mutation would answer now, when it would refuse.
+    pub refusal: Option<AppError>,
+}
+
+/// Whether an action is allowed for the viewer on a client, and why not.
+#[Object]
+impl AvailableAction {
+    /// The action.
+    async fn action(&self) -> LifecycleAction {
+        self.action
+    }
     /// True when the mutation would be accepted now (arguments aside).
-    pub allowed: bool,
+    async fn allowed(&self) -> bool {
+        self.refusal.is_none()
+    }
     /// When not allowed: the error code the mutation would answer.
-    pub code: Option<ErrorCode>,
+    async fn code(&self) -> Option<ErrorCode> {
+        self.refusal.as_ref().map(AppError::code)
+    }
     /// When not allowed: a sentence to show the user.
-    pub reason: Option<String>,
+    async fn reason(&self) -> Option<String> {
+        self.refusal.as_ref().map(AppError::public_message)
+    }
 }
 
 /// The `availableActions` of one client, resolved once per request for each distinct list.
 ///
 /// The clients of a page mostly share one status, role and situation, so their 16 answers
 /// are mostly identical; resolving each list field by field (a future and a map entry per
-/// field, 64 per client) was most of the cost of a page that asks for them. The first
-/// client with a given list resolves it through async-graphql as usual; the others of the
-/// same request and selection take a copy of that value. Nothing in the list can fail or
-/// depend on anything but the list itself, the selection and the request's variables.
+/// field, 64 per client, and a sentence formatted for every refusal) was most of the cost
+/// of a page that asks for them. The first client with a given list resolves it through
+/// async-graphql as usual; the others of the same request and selection take a copy of
+/// that value. Nothing in the list can fail or depend on anything but the list itself,
+/// the selection and the request's variables.
 pub struct AvailableActions(pub Vec<AvailableAction>);
 
-/// Resolved `availableActions` values of one request, by selection and list.
+/// One resolved `availableActions` value: the selection (by address) and the list it
+/// was resolved for.
+type ResolvedList = (usize, Vec<AvailableAction>, async_graphql::Value);
+
+/// Resolved `availableActions` values of one request, by a hash of selection and list.
 #[derive(Default)]
-pub struct ResolvedActions(
-    std::sync::Mutex<
-        std::collections::HashMap<(usize, Vec<AvailableAction>), async_graphql::Value>,
-    >,
-);
+pub struct ResolvedActions(std::sync::Mutex<std::collections::HashMap<u64, Vec<ResolvedList>>>);
 
 impl async_graphql::OutputType for AvailableActions {
     fn type_name() -> std::borrow::Cow<'static, str> {
@@ -281,12 +298,26 @@ impl async_graphql::OutputType for AvailableActions {
         // The selection node lives as long as the request's document, so its address
         // names this selection (an alias or a second fragment gets its own entry).
         let selection = std::ptr::from_ref(field) as usize;
-        let key = (selection, self.0.clone());
-        if let Some(value) = lock(&loaders.resolved_actions.0).get(&key) {
-            return Ok(value.clone());
+        let hash = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            selection.hash(&mut h);
+            self.0.hash(&mut h);
+            h.finish()
+        };
+        if let Some(bucket) = lock(&loaders.resolved_actions.0).get(&hash) {
+            if let Some((_, _, value)) = bucket
+                .iter()
+                .find(|(sel, list, _)| *sel == selection && *list == self.0)
+            {
+                return Ok(value.clone());
+            }
         }
         let value = async_graphql::OutputType::resolve(&self.0, ctx, field).await?;
-        lock(&loaders.resolved_actions.0).insert(key, value.clone());
+        lock(&loaders.resolved_actions.0)
+            .entry(hash)
+            .or_default()
+            .push((selection, self.0.clone(), value.clone()));
         Ok(value)
     }
 }
@@ -395,17 +426,9 @@ impl Client {
             Ok(AvailableActions(
                 lifecycle::available_actions(&self.0, &facts, role, svc.clock.now())
                     .into_iter()
-                    .map(|(action, res)| {
-                        let (code, reason) = match res {
-                            Ok(()) => (None, None),
-                            Err(e) => (Some(e.code()), Some(e.public_message())),
-                        };
-                        AvailableAction {
-                            action: action.into(),
-                            allowed: code.is_none(),
-                            code,
-                            reason,
-                        }
+                    .map(|(action, res)| AvailableAction {
+                        action: action.into(),
+                        refusal: res.err(),
                     })
                     .collect(),
             ))
