@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use entity::{client, Billing, ClientStatus, LifecycleAction, LifecycleReason, Role};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, LockType};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect,
 };
@@ -642,9 +642,19 @@ async fn load_for_update<C: ConnectionTrait>(
     firm_id: Uuid,
     client_id: Uuid,
 ) -> AppResult<client::Model> {
+    load_locked(conn, firm_id, client_id, LockType::Update).await
+}
+
+/// Loads a client of the firm with a row lock held until the transaction ends.
+async fn load_locked<C: ConnectionTrait>(
+    conn: &C,
+    firm_id: Uuid,
+    client_id: Uuid,
+    lock: LockType,
+) -> AppResult<client::Model> {
     client::Entity::find_by_id(client_id)
         .filter(client::Column::FirmId.eq(firm_id))
-        .lock_exclusive()
+        .lock(lock)
         .one(conn)
         .await?
         .ok_or(AppError::NotFound("client"))
@@ -660,12 +670,7 @@ pub async fn lock_shared<C: ConnectionTrait>(
     firm_id: Uuid,
     client_id: Uuid,
 ) -> AppResult<client::Model> {
-    client::Entity::find_by_id(client_id)
-        .filter(client::Column::FirmId.eq(firm_id))
-        .lock_shared()
-        .one(conn)
-        .await?
-        .ok_or(AppError::NotFound("client"))
+    load_locked(conn, firm_id, client_id, LockType::Share).await
 }
 
 /// Runs a lifecycle action: role, version and table checks, then a conditional update

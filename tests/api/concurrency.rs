@@ -146,14 +146,7 @@ async fn workflows_and_contacts_never_slip_past_a_racing_lifecycle_change() {
     let mut inactive = Vec::new();
     for _ in 0..20 {
         let id = app.client_in("INACTIVE").await;
-        let r = app
-            .gql(
-                &app.admin,
-                "query($id: ID!) { client(id: $id) { name } }",
-                json!({"id": id}),
-            )
-            .await;
-        let name = r.data()["client"]["name"].as_str().unwrap().to_string();
+        let name = app.name_of(&id).await;
         inactive.push((id, name));
     }
     let races = inactive.iter().enumerate().map(|(n, (id, name))| {

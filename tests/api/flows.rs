@@ -212,14 +212,7 @@ async fn archive_then_delete_holds_addresses_until_deletion() {
 }
 
 async fn app_name(app: &TestApp, id: &str) -> String {
-    let r = app
-        .gql(
-            &app.admin,
-            "query($id: ID!) { client(id: $id) { name } }",
-            json!({"id": id}),
-        )
-        .await;
-    r.data()["client"]["name"].as_str().unwrap().to_string()
+    app.name_of(id).await
 }
 
 #[tokio::test]

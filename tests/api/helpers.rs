@@ -321,6 +321,18 @@ impl TestApp {
     }
 
     /// Status of a client as the admin sees it (`None` when gone).
+    /// A client's name (read as the ADMIN).
+    pub async fn name_of(&self, id: &str) -> String {
+        let r = self
+            .gql(
+                &self.admin,
+                "query($id: ID!) { client(id: $id) { name } }",
+                json!({"id": id}),
+            )
+            .await;
+        r.data()["client"]["name"].as_str().unwrap().to_string()
+    }
+
     pub async fn status_of(&self, id: &str) -> Option<String> {
         let r = self
             .gql(
