@@ -27,6 +27,12 @@ pub struct SmtpServer {
 }
 
 pub async fn smtp_server(fail_first: usize) -> SmtpServer {
+    smtp_server_with(fail_first, std::time::Duration::ZERO).await
+}
+
+/// The same, answering the first message's data only after `slow_first`.
+pub async fn smtp_server_with(fail_first: usize, slow_first: std::time::Duration) -> SmtpServer {
+    let slow = Arc::new(AtomicUsize::new(usize::from(!slow_first.is_zero())));
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     let received = Arc::new(Mutex::new(Vec::new()));
@@ -36,6 +42,7 @@ pub async fn smtp_server(fail_first: usize) -> SmtpServer {
         while let Ok((socket, _)) = listener.accept().await {
             let store = store.clone();
             let failures = failures.clone();
+            let slow = slow.clone();
             tokio::spawn(async move {
                 let (read, mut write) = socket.into_split();
                 let mut lines = BufReader::new(read).lines();
@@ -76,6 +83,12 @@ pub async fn smtp_server(fail_first: usize) -> SmtpServer {
                             rcpt: std::mem::take(&mut rcpt),
                             data,
                         });
+                        if slow
+                            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                            .is_ok()
+                        {
+                            tokio::time::sleep(slow_first).await;
+                        }
                         b"250 queued\r\n"
                     } else if upper == "QUIT" {
                         let _ = write.write_all(b"221 bye\r\n").await;
@@ -308,4 +321,51 @@ async fn a_deleted_clients_notifications_keep_no_personal_data() {
     }
     let pass = deliver_due(&app.services, &app.mailer).await.unwrap();
     assert_eq!(pass.sent, 1, "only the deletion notice is sent");
+}
+
+/// A worker whose send outlived its lease (a stalled process) does not record its outcome
+/// over the one of the worker that took the notification over: SENT after one recorded
+/// attempt, and both copies carry the same Message-ID for the receiver to drop one.
+#[tokio::test]
+async fn an_attempt_that_outlived_its_lease_records_nothing() {
+    let smtp = smtp_server_with(0, std::time::Duration::from_millis(1500)).await;
+    let app = spawn_app_with(|c| {
+        c.smtp_url = Some(Secret::new(format!("smtp://127.0.0.1:{}", smtp.port)));
+    })
+    .await;
+    let id = app.client_in("ACTIVE").await;
+    app.act(&app.admin, "deactivateClient", &id, json!({}))
+        .await
+        .data();
+    let slow = {
+        let services = app.services.clone();
+        let mailer = app.mailer.clone();
+        tokio::spawn(async move { deliver_due(&services, &mailer).await.unwrap() })
+    };
+    // The first worker's message is in, its answer held back.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while smtp.received.lock().unwrap().is_empty() {
+        assert!(std::time::Instant::now() < deadline, "never sent");
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    // Its lease runs out; a second worker takes the notification over and sends it.
+    app.services.clock.advance(Duration::minutes(5));
+    let pass = deliver_due(&app.services, &app.mailer).await.unwrap();
+    assert_eq!(pass.sent, 1);
+    slow.await.unwrap();
+    let q = "query($id: ID!) { client(id: $id) { notifications { status attempts } } }";
+    let r = app.gql(&app.admin, q, json!({"id": id})).await;
+    assert_eq!(
+        r.data()["client"]["notifications"][0],
+        json!({"status": "SENT", "attempts": 1})
+    );
+    let received = smtp.received.lock().unwrap().clone();
+    assert_eq!(received.len(), 2);
+    let message_id = |data: &str| {
+        data.lines()
+            .find(|l| l.to_ascii_lowercase().starts_with("message-id:"))
+            .map(str::to_string)
+    };
+    assert!(message_id(&received[0].data).is_some());
+    assert_eq!(message_id(&received[0].data), message_id(&received[1].data));
 }
