@@ -362,12 +362,37 @@ async fn execute(
     let request = request.data(auth).data(Loaders::new(&state.services)).data(
         crate::graphql::context::RequestDeadline::new(started, state.request_timeout),
     );
-    let (response, operation) = limits::execute(&state.schema, &state.queries, request).await;
+    // The answer is written by `graphql_response`, which understands ready-made JSON.
+    let (response, operation) = limits::execute(&state.schema, &state.queries, request, true).await;
     let operation = state.metrics.operation_label(operation.as_deref());
     state
         .metrics
         .record_request(operation, limits::outcome(&response), started.elapsed());
-    async_graphql_axum::GraphQLResponse::from(response).into_response()
+    graphql_response(response)
+}
+
+/// The HTTP answer of an executed request: the JSON body (written by
+/// `graphql::json`), its content type, the cache policy of a successful query, and any
+/// headers a resolver set.
+fn graphql_response(response: async_graphql::Response) -> Response {
+    let body = crate::graphql::json::response_body(&response);
+    let mut res = Response::new(axum::body::Body::from(body));
+    let headers = res.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/graphql-response+json"),
+    );
+    if response.is_ok() {
+        if let Some(value) = response
+            .cache_control
+            .value()
+            .and_then(|v| HeaderValue::from_str(&v).ok())
+        {
+            headers.insert(header::CACHE_CONTROL, value);
+        }
+    }
+    headers.extend(response.http_headers);
+    res
 }
 
 impl AppState {

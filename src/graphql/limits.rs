@@ -253,7 +253,7 @@ const MAX_CACHED_QUERIES: usize = 256;
 /// passed the limits are kept, so a hit skips the checks too. Also holds whether
 /// introspection is allowed, which the checks depend on.
 pub struct QueryCache {
-    docs: Mutex<HashMap<String, Arc<ExecutableDocument>>>,
+    docs: Mutex<HashMap<String, Arc<(ExecutableDocument, Checked)>>>,
     introspection: bool,
 }
 
@@ -272,11 +272,11 @@ impl QueryCache {
         }
     }
 
-    fn get(&self, query: &str) -> Option<Arc<ExecutableDocument>> {
+    fn get(&self, query: &str) -> Option<Arc<(ExecutableDocument, Checked)>> {
         self.docs.lock().ok()?.get(query).cloned()
     }
 
-    fn put(&self, query: &str, doc: &ExecutableDocument) {
+    fn put(&self, query: &str, doc: &ExecutableDocument, checked: Checked) {
         if query.len() > MAX_CACHED_QUERY_BYTES {
             return;
         }
@@ -284,17 +284,17 @@ impl QueryCache {
             if docs.len() >= MAX_CACHED_QUERIES {
                 docs.clear();
             }
-            docs.insert(query.to_owned(), Arc::new(doc.clone()));
+            docs.insert(query.to_owned(), Arc::new((doc.clone(), checked)));
         }
     }
 }
 
 /// Checks a request's query text and shape before anything else runs, and leaves the
 /// parsed document in the request.
-pub fn check_request(cache: &QueryCache, request: &mut Request) -> Result<(), ServerError> {
-    if let Some(doc) = cache.get(&request.query) {
-        request.set_parsed_query(ExecutableDocument::clone(&doc));
-        return Ok(());
+pub fn check_request(cache: &QueryCache, request: &mut Request) -> Result<Checked, ServerError> {
+    if let Some(cached) = cache.get(&request.query) {
+        request.set_parsed_query(ExecutableDocument::clone(&cached.0));
+        return Ok(cached.1);
     }
     if request.query.len() > MAX_QUERY_BYTES {
         return Err(coded(
@@ -311,8 +311,19 @@ pub fn check_request(cache: &QueryCache, request: &mut Request) -> Result<(), Se
         e
     })?;
     measure(doc, cache.introspection).map_err(|r| coded(r.message(), ErrorCode::BadUserInput))?;
-    cache.put(&query, doc);
-    Ok(())
+    let checked = Checked {
+        merges_objects: super::plain::merges_objects(doc),
+    };
+    cache.put(&query, doc, checked);
+    Ok(checked)
+}
+
+/// What checking a document found out about it.
+#[derive(Debug, Clone, Copy)]
+pub struct Checked {
+    /// Whether it can merge two fields with selections under one key (see
+    /// `plain::merges_objects`).
+    pub merges_objects: bool,
 }
 
 /// The name of the operation a checked request runs: the one it names, or the only
@@ -332,11 +343,14 @@ pub fn operation_name(request: &mut Request) -> Option<String> {
 /// Runs a request with the limits in front and, behind, a safety net that gives every
 /// error a code. Done around `Schema::execute` rather than as a schema extension: an
 /// extension puts a hook on every field resolved, and a page of clients resolves
-/// hundreds. Also answers the operation's name, when it has one.
+/// hundreds. Also answers the operation's name, when it has one. `written_by_json`: the
+/// answer will be written by `graphql::json::response_body`, so resolvers may hand it
+/// ready-made JSON (unless the document merges objects).
 pub async fn execute<Q, M, S>(
     schema: &Schema<Q, M, S>,
     cache: &QueryCache,
     mut request: Request,
+    written_by_json: bool,
 ) -> (Response, Option<String>)
 where
     Q: ObjectType + 'static,
@@ -344,7 +358,10 @@ where
     S: SubscriptionType + 'static,
 {
     let (mut response, operation) = match check_request(cache, &mut request) {
-        Ok(()) => {
+        Ok(checked) => {
+            if written_by_json && !checked.merges_objects {
+                request.data.insert(super::json::RawAllowed);
+            }
             let operation = operation_name(&mut request);
             (schema.execute(request).await, operation)
         }
@@ -419,7 +436,7 @@ mod tests {
         let run = |q: &str| {
             let (schema, cache) = (&schema, &cache);
             let request = Request::new(q);
-            async move { execute(schema, cache, request).await.0 }
+            async move { execute(schema, cache, request, false).await.0 }
         };
         let res = run("{ boom fine }").await;
         let json = serde_json::to_value(&res).unwrap();

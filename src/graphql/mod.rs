@@ -12,12 +12,16 @@ pub mod context;
 pub mod guards;
 /// Who holds an address, scheduled actions, lifecycle statistics.
 pub mod insight;
+/// Writing answers as JSON.
+pub mod json;
 /// Request limits and the error-code safety net.
 pub mod limits;
 /// Per-request data loaders.
 pub mod loaders;
 /// Mutation roots.
 pub mod mutation;
+/// Plain fields resolved without a future each.
+pub mod plain;
 /// Query roots.
 pub mod query;
 /// The subscription root.

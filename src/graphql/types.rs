@@ -6,6 +6,7 @@ use entity::{client, firm, lifecycle_event, user};
 
 use super::context::ContextExt;
 use super::loaders::{ContactsOf, Loaders, StakeholdersOf, WorkflowsOf};
+use super::plain::{enum_value, optional, plain_object, scalar, PlainFields};
 use crate::error::{AppError, ErrorCode, ResultExt};
 use crate::service::pagination::{Page, PageArgs};
 use crate::service::{audit, billing, firms, lifecycle, outbox};
@@ -189,9 +190,29 @@ impl Firm {
 /// A staff user of the firm.
 pub struct User(pub user::Model);
 
+/// The fields of a `User` (see `plain`).
+pub struct UserFields<'a>(&'a user::Model);
+
+plain_object!(User => UserFields);
+
+impl PlainFields for UserFields<'_> {
+    fn plain_field(&self, name: &str) -> Option<async_graphql::Value> {
+        let u = self.0;
+        Some(match name {
+            "id" => scalar(&ID(u.id.to_string())),
+            "name" => async_graphql::Value::String(u.name.clone()),
+            "email" => async_graphql::Value::String(u.email.clone()),
+            "role" => enum_value(Role::from(u.role)),
+            "active" => async_graphql::Value::Boolean(u.active),
+            "createdAt" => scalar(&u.created_at),
+            _ => return None,
+        })
+    }
+}
+
 /// A staff user of the firm.
-#[Object]
-impl User {
+#[Object(name = "User")]
+impl<'a> UserFields<'a> {
     /// The user's id (the `sub` of their tokens).
     async fn id(&self) -> ID {
         ID(self.0.id.to_string())
@@ -262,8 +283,9 @@ impl AvailableAction {
 /// field, 64 per client, and a sentence formatted for every refusal) was most of the cost
 /// of a page that asks for them. The first client with a given list resolves it through
 /// async-graphql as usual; the others of the same request and selection take a copy of
-/// that value. Nothing in the list can fail or depend on anything but the list itself,
-/// the selection and the request's variables.
+/// that value (written once as JSON when the answer is written by `graphql::json`).
+/// Nothing in the list can fail or depend on anything but the list itself, the selection
+/// and the request's variables.
 pub struct AvailableActions(pub Vec<AvailableAction>);
 
 /// One resolved `availableActions` value: the selection (by address) and the list it
@@ -298,13 +320,16 @@ impl async_graphql::OutputType for AvailableActions {
         // The selection node lives as long as the request's document, so its address
         // names this selection (an alias or a second fragment gets its own entry).
         let selection = std::ptr::from_ref(field) as usize;
-        let hash = {
-            use std::hash::{Hash, Hasher};
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            selection.hash(&mut h);
-            self.0.hash(&mut h);
-            h.finish()
-        };
+        // Selection, actions and codes only (FNV-1a): hashing every reason's text cost
+        // more than the comparison a match is checked with anyway.
+        let hash = self.0.iter().fold(
+            (0xcbf2_9ce4_8422_2325_u64 ^ selection as u64).wrapping_mul(0x100_0000_01b3),
+            |h, a| {
+                let code = a.refusal.as_ref().map_or(0, |e| e.code() as u64 + 1);
+                let h = (h ^ a.action as u64).wrapping_mul(0x100_0000_01b3);
+                (h ^ code).wrapping_mul(0x100_0000_01b3)
+            },
+        );
         if let Some(bucket) = lock(&loaders.resolved_actions.0).get(&hash) {
             if let Some((_, _, value)) = bucket
                 .iter()
@@ -313,7 +338,12 @@ impl async_graphql::OutputType for AvailableActions {
                 return Ok(value.clone());
             }
         }
-        let value = async_graphql::OutputType::resolve(&self.0, ctx, field).await?;
+        let mut value = async_graphql::OutputType::resolve(&self.0, ctx, field).await?;
+        if ctx.data_opt::<super::json::RawAllowed>().is_some() {
+            // Written once as JSON: each copy is then one string, not 16 objects to copy,
+            // drop and write again.
+            value = super::json::raw(super::json::to_string(&value));
+        }
         lock(&loaders.resolved_actions.0)
             .entry(hash)
             .or_default()
@@ -347,9 +377,42 @@ pub struct ClientStatusCount {
 /// A client of the firm.
 pub struct Client(pub client::Model);
 
+/// The fields of a `Client`, resolved by async-graphql. `Client` answers its plain fields
+/// (the columns) itself and hands the others to these resolvers (see `plain`).
+pub struct ClientFields<'a>(&'a client::Model);
+
+plain_object!(Client => ClientFields);
+
+impl PlainFields for ClientFields<'_> {
+    fn plain_field(&self, name: &str) -> Option<async_graphql::Value> {
+        let c = self.0;
+        Some(match name {
+            "id" => scalar(&ID(c.id.to_string())),
+            "name" => async_graphql::Value::String(c.name.clone()),
+            "email" => optional(c.email.as_ref(), |e| {
+                async_graphql::Value::String(e.clone())
+            }),
+            "kind" => enum_value(ClientKind::from(c.kind)),
+            "billing" => enum_value(Billing::from(c.billing)),
+            "status" => enum_value(ClientStatus::from(c.status)),
+            "portalAccess" => async_graphql::Value::Boolean(c.portal_access),
+            "activationScheduledAt" => optional(c.activation_scheduled_at.as_ref(), scalar),
+            "decommissionScheduledAt" => optional(c.decommission_scheduled_at.as_ref(), scalar),
+            "statusBeforeArchive" => optional(c.status_before_archive, |s| {
+                enum_value(ClientStatus::from(s))
+            }),
+            "version" => async_graphql::Value::from(c.version),
+            "createdAt" => scalar(&c.created_at),
+            "updatedAt" => scalar(&c.updated_at),
+            "statusChangedAt" => scalar(&c.status_changed_at),
+            _ => return None,
+        })
+    }
+}
+
 /// A client of the firm (a business or a person) and where it stands in its lifecycle.
-#[Object]
-impl Client {
+#[Object(name = "Client")]
+impl<'a> ClientFields<'a> {
     /// The client's id.
     async fn id(&self) -> ID {
         ID(self.0.id.to_string())
@@ -424,7 +487,7 @@ impl Client {
                 .await?
                 .unwrap_or_default();
             Ok(AvailableActions(
-                lifecycle::available_actions(&self.0, &facts, role, svc.clock.now())
+                lifecycle::available_actions(self.0, &facts, role, svc.clock.now())
                     .into_iter()
                     .map(|(action, res)| AvailableAction {
                         action: action.into(),
@@ -565,8 +628,8 @@ impl Client {
                 .load_one((self.0.id, explain::EVENTS_LOOKED_AT))
                 .await?
                 .unwrap_or_default();
-            let Some(event) = explain::status_event(&self.0, &newest) else {
-                return Ok(explain::sentence(&self.0, None));
+            let Some(event) = explain::status_event(self.0, &newest) else {
+                return Ok(explain::sentence(self.0, None));
             };
             let user = match event.actor_id {
                 Some(id) => loaders.users.load_one(id).await?,
@@ -577,7 +640,7 @@ impl Client {
                 (Some(_), Some(u)) => ActedBy::Person(&u.name),
                 (Some(_), None) => ActedBy::Unknown,
             };
-            Ok(explain::sentence(&self.0, Some((event, by))))
+            Ok(explain::sentence(self.0, Some((event, by))))
         })
         .await
     }
@@ -645,9 +708,33 @@ impl Client {
 /// One entry of the audit trail: an action on a client, by whom, when and why.
 pub struct LifecycleEvent(pub lifecycle_event::Model);
 
+/// The fields of a `LifecycleEvent` (see `plain`).
+pub struct LifecycleEventFields<'a>(&'a lifecycle_event::Model);
+
+plain_object!(LifecycleEvent => LifecycleEventFields);
+
+impl PlainFields for LifecycleEventFields<'_> {
+    fn plain_field(&self, name: &str) -> Option<async_graphql::Value> {
+        let e = self.0;
+        Some(match name {
+            "id" => scalar(&ID(e.id.to_string())),
+            "clientId" => scalar(&ID(e.client_id.to_string())),
+            "action" => enum_value(LifecycleAction::from(e.action)),
+            "fromStatus" => optional(e.from_status, |s| enum_value(ClientStatus::from(s))),
+            "toStatus" => optional(e.to_status, |s| enum_value(ClientStatus::from(s))),
+            "reason" => optional(e.reason, |r| enum_value(LifecycleReason::from(r))),
+            "feedback" => optional(e.feedback.as_ref(), |f| {
+                async_graphql::Value::String(f.clone())
+            }),
+            "at" => scalar(&e.at),
+            _ => return None,
+        })
+    }
+}
+
 /// One entry of the audit trail: an action on a client, by whom, when and why.
-#[Object]
-impl LifecycleEvent {
+#[Object(name = "LifecycleEvent")]
+impl<'a> LifecycleEventFields<'a> {
     /// The event's id (time-ordered).
     async fn id(&self) -> ID {
         ID(self.0.id.to_string())

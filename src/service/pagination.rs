@@ -44,8 +44,27 @@ pub struct Cursor {
 }
 
 impl Cursor {
+    /// The cursor's text: its JSON, as serde_json writes it, in URL-safe base64. Written
+    /// by hand for the common case of a time: a page encodes one cursor per row, and
+    /// serde_json's general path was most of the cost.
     pub fn encode(&self) -> String {
-        let json = serde_json::to_vec(self).unwrap_or_default();
+        let SortValue::Time(at) = &self.value else {
+            let json = serde_json::to_vec(self).unwrap_or_default();
+            return base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json);
+        };
+        use std::fmt::Write;
+        let mut json = String::with_capacity(96);
+        json.push_str("{\"f\":");
+        // The field is a column tag (`created_at`); quoted by serde_json all the same.
+        json.push_str(&serde_json::to_string(&self.field).unwrap_or_default());
+        // chrono writes a time for serde as RFC 3339 with as many fraction digits as it
+        // needs (0, 3, 6 or 9) and `Z`.
+        let _ = write!(
+            json,
+            ",\"v\":{{\"t\":\"{}\"}},\"i\":\"{}\"}}",
+            at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+            self.id.hyphenated()
+        );
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json)
     }
 
@@ -256,6 +275,30 @@ mod tests {
             Cursor::decode(&text.encode(), "name", "after").unwrap(),
             text
         );
+    }
+
+    #[test]
+    fn cursors_are_the_base64_of_their_json() {
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().to_utc();
+        for value in [
+            SortValue::Time(at("2026-03-01T10:00:00Z")),
+            SortValue::Time(at("2026-03-01T10:00:00.120Z")),
+            SortValue::Time(at("2026-03-01T10:00:00.123456Z")),
+            SortValue::Time(at("2026-03-01T10:00:00.123456789Z")),
+            SortValue::Time(at("1999-12-31T23:59:59.000001+02:00")),
+            SortValue::Text("Ann \"Quoted\" \\ Ünïcode\n".into()),
+        ] {
+            let c = Cursor {
+                field: "created_at".into(),
+                value,
+                id: Uuid::now_v7(),
+            };
+            let json = serde_json::to_vec(&c).unwrap();
+            assert_eq!(
+                c.encode(),
+                base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json)
+            );
+        }
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! GraphQL over HTTP to it.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod answers;
 mod auth;
 mod available_actions;
 mod cli;

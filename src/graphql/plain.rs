@@ -1,0 +1,262 @@
+//! Resolving an object's plain fields without a future each.
+//!
+//! async-graphql resolves every field of an object as a boxed future in a
+//! `FuturesUnordered`, and a page of 50 clients has hundreds of fields that only copy a
+//! column (id, name, status, timestamps): the futures, their boxes and the bookkeeping
+//! cost more than the values (see bench/README.md). An object that implements
+//! [`PlainFields`] has those fields written straight into its answer; every other field
+//! (data loaders, arguments, guards) still goes through the object's own resolver,
+//! concurrently as before. A selection this walk does not handle as async-graphql would
+//! (a response key asked for twice, a directive, a fragment on another type) is handed
+//! to async-graphql whole, so the answer never differs.
+
+use async_graphql::parser::types::{Field, Selection, SelectionSet};
+use async_graphql::resolver_utils::{resolve_container, ContainerType};
+use async_graphql::{ContextSelectionSet, Positioned, ServerResult, Value};
+
+/// Makes `$outer` (a tuple struct of a model) the GraphQL object `$fields` describes:
+/// `$fields` borrows the model and carries the `#[Object]` resolvers, and `$outer`
+/// resolves through [`resolve`], answering the plain fields itself.
+macro_rules! plain_object {
+    ($outer:ident => $fields:ident) => {
+        impl async_graphql::OutputType for $outer {
+            fn type_name() -> std::borrow::Cow<'static, str> {
+                <$fields<'static> as async_graphql::OutputType>::type_name()
+            }
+
+            fn qualified_type_name() -> String {
+                <$fields<'static> as async_graphql::OutputType>::qualified_type_name()
+            }
+
+            fn create_type_info(registry: &mut async_graphql::registry::Registry) -> String {
+                <$fields<'static> as async_graphql::OutputType>::create_type_info(registry)
+            }
+
+            async fn resolve(
+                &self,
+                ctx: &async_graphql::ContextSelectionSet<'_>,
+                _field: &async_graphql::Positioned<async_graphql::parser::types::Field>,
+            ) -> async_graphql::ServerResult<async_graphql::Value> {
+                $crate::graphql::plain::resolve(ctx, &$fields(&self.0)).await
+            }
+        }
+    };
+}
+pub(crate) use plain_object;
+
+/// An object type with fields that need no arguments, context or I/O.
+pub trait PlainFields: ContainerType {
+    /// The value of the field `name` if it is plain (the same value its resolver
+    /// answers), or `None` for a field its resolver must answer.
+    fn plain_field(&self, name: &str) -> Option<Value>;
+}
+
+/// Resolves `root` for the selection of `ctx`.
+pub async fn resolve<T: PlainFields + Sync>(
+    ctx: &ContextSelectionSet<'_>,
+    root: &T,
+) -> ServerResult<Value> {
+    let mut fields = Vec::with_capacity(ctx.item.node.items.len());
+    let type_name = T::type_name();
+    if !collect(ctx, &type_name, &ctx.item.node, &mut fields) || has_repeated_key(&fields) {
+        return resolve_container(ctx, root).await;
+    }
+    let mut answer = async_graphql::indexmap::IndexMap::with_capacity(fields.len());
+    let mut pending = Vec::new();
+    for field in fields {
+        let key = field.node.response_key().node.clone();
+        let name = field.node.name.node.as_str();
+        let value = if name == "__typename" {
+            Some(Value::String(root.introspection_type_name().into_owned()))
+        } else {
+            root.plain_field(name)
+        };
+        match value {
+            Some(value) => {
+                answer.insert(key, value);
+            }
+            None => {
+                // Holds the field's place in the answer until its resolver is done.
+                answer.insert(key, Value::Null);
+                pending.push(field);
+            }
+        }
+    }
+    if !pending.is_empty() {
+        // Boxed, as async-graphql boxes each field: a field's object may have a field of
+        // this object's type (an event's client), and the future cannot contain itself.
+        let results = futures_util::future::join_all(pending.iter().map(|field| {
+            let ctx = ctx.clone();
+            let fut: std::pin::Pin<Box<dyn std::future::Future<Output = _> + Send + '_>> =
+                Box::pin(async move {
+                    let ctx_field = ctx.with_field(field);
+                    root.resolve_field(&ctx_field).await
+                });
+            fut
+        }))
+        .await;
+        for (field, result) in pending.iter().zip(results) {
+            let key = &field.node.response_key().node;
+            match result {
+                Ok(value) => {
+                    if let Some(slot) = answer.get_mut(key) {
+                        *slot = value.unwrap_or_default();
+                    }
+                }
+                // As async-graphql does: the error is reported and the field left out.
+                Err(error) => {
+                    ctx.add_error(error);
+                    answer.shift_remove(key);
+                }
+            }
+        }
+    }
+    Ok(if answer.is_empty() {
+        Value::Null
+    } else {
+        Value::Object(answer)
+    })
+}
+
+/// The fields of a selection set with its fragments spread, in order; false when the
+/// set holds anything that only async-graphql's own walk handles.
+fn collect<'a>(
+    ctx: &ContextSelectionSet<'a>,
+    type_name: &str,
+    set: &'a SelectionSet,
+    out: &mut Vec<&'a Positioned<Field>>,
+) -> bool {
+    for selection in &set.items {
+        // `@skip` and `@include` are gone before execution; any other directive is
+        // left to async-graphql.
+        if !selection.node.directives().is_empty() {
+            return false;
+        }
+        let ok = match &selection.node {
+            Selection::Field(field) => {
+                out.push(field);
+                true
+            }
+            Selection::FragmentSpread(spread) => {
+                match ctx.query_env.fragments.get(&spread.node.fragment_name.node) {
+                    Some(fragment) if fragment.node.type_condition.node.on.node == type_name => {
+                        collect(ctx, type_name, &fragment.node.selection_set.node, out)
+                    }
+                    _ => false,
+                }
+            }
+            Selection::InlineFragment(fragment) => {
+                let applies = fragment
+                    .node
+                    .type_condition
+                    .as_ref()
+                    .is_none_or(|c| c.node.on.node == type_name);
+                applies && collect(ctx, type_name, &fragment.node.selection_set.node, out)
+            }
+        };
+        if !ok {
+            return false;
+        }
+    }
+    true
+}
+
+/// Whether two fields answer under the same key (async-graphql merges them).
+fn has_repeated_key(fields: &[&Positioned<Field>]) -> bool {
+    fn key<'a>(f: &&'a Positioned<Field>) -> &'a str {
+        f.node.response_key().node.as_str()
+    }
+    if fields.len() > 16 {
+        let mut seen = std::collections::HashSet::with_capacity(fields.len());
+        return !fields.iter().all(|f| seen.insert(key(f)));
+    }
+    fields
+        .iter()
+        .enumerate()
+        .any(|(i, a)| fields[..i].iter().any(|b| key(a) == key(b)))
+}
+
+/// The value of a scalar, as its resolver answers it.
+pub fn scalar<T: async_graphql::ScalarType>(value: &T) -> Value {
+    value.to_value()
+}
+
+/// The value of an enum item, as its resolver answers it.
+pub fn enum_value<T: async_graphql::resolver_utils::EnumType>(value: T) -> Value {
+    async_graphql::resolver_utils::enum_value(value)
+}
+
+/// `null`, or the value of what is there.
+pub fn optional<T>(value: Option<T>, f: impl FnOnce(T) -> Value) -> Value {
+    value.map_or(Value::Null, f)
+}
+
+/// Whether executing the document can merge two fields with selections under one
+/// response key in one object (`latestEvent { at }` beside `latestEvent { actor { name } }`,
+/// often from two fragments): async-graphql then merges their values key by key, which
+/// ready-made JSON (`json::raw`) does not allow, so such a request is answered without.
+/// Type conditions are ignored: a document may be flagged that would merge nothing.
+pub fn merges_objects(doc: &async_graphql::parser::types::ExecutableDocument) -> bool {
+    let fragments = &doc.fragments;
+    let mut sets: Vec<&SelectionSet> = doc
+        .operations
+        .iter()
+        .map(|(_, op)| &op.node.selection_set.node)
+        .chain(fragments.values().map(|f| &f.node.selection_set.node))
+        .collect();
+    while let Some(set) = sets.pop() {
+        let mut fields = Vec::new();
+        let mut spread = std::collections::HashSet::new();
+        spread_fields(doc, set, &mut fields, &mut spread);
+        let with_selections: Vec<&Positioned<Field>> = fields
+            .iter()
+            .copied()
+            .filter(|f| !f.node.selection_set.node.items.is_empty())
+            .collect();
+        if has_repeated_key(&with_selections) {
+            return true;
+        }
+        // Each field's own selection, once (fields inside fragments are reached through
+        // the fragment definitions).
+        collect_nested(set, &mut sets);
+    }
+    false
+}
+
+/// The fields of a selection set with every fragment spread (each fragment once).
+fn spread_fields<'a>(
+    doc: &'a async_graphql::parser::types::ExecutableDocument,
+    set: &'a SelectionSet,
+    out: &mut Vec<&'a Positioned<Field>>,
+    spread: &mut std::collections::HashSet<&'a str>,
+) {
+    for selection in &set.items {
+        match &selection.node {
+            Selection::Field(field) => out.push(field),
+            Selection::FragmentSpread(s) => {
+                let name = s.node.fragment_name.node.as_str();
+                if spread.insert(name) {
+                    if let Some(fragment) = doc.fragments.get(&s.node.fragment_name.node) {
+                        spread_fields(doc, &fragment.node.selection_set.node, out, spread);
+                    }
+                }
+            }
+            Selection::InlineFragment(f) => {
+                spread_fields(doc, &f.node.selection_set.node, out, spread);
+            }
+        }
+    }
+}
+
+/// The selection sets of the fields directly in `set` and in its inline fragments.
+fn collect_nested<'a>(set: &'a SelectionSet, out: &mut Vec<&'a SelectionSet>) {
+    for selection in &set.items {
+        match &selection.node {
+            Selection::Field(field) if !field.node.selection_set.node.items.is_empty() => {
+                out.push(&field.node.selection_set.node);
+            }
+            Selection::InlineFragment(f) => collect_nested(&f.node.selection_set.node, out),
+            _ => {}
+        }
+    }
+}
