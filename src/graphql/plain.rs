@@ -14,6 +14,8 @@ use async_graphql::parser::types::{Field, Selection, SelectionSet};
 use async_graphql::resolver_utils::{resolve_container, ContainerType};
 use async_graphql::{ContextSelectionSet, Positioned, ServerResult, Value};
 
+use super::json;
+
 /// Makes `$outer` (a tuple struct of a model) the GraphQL object `$fields` describes:
 /// `$fields` borrows the model and carries the `#[Object]` resolvers, and `$outer`
 /// resolves through [`resolve`], answering the plain fields itself.
@@ -51,7 +53,9 @@ pub trait PlainFields: ContainerType {
     fn plain_field(&self, name: &str) -> Option<Value>;
 }
 
-/// Resolves `root` for the selection of `ctx`.
+/// Resolves `root` for the selection of `ctx`. When the answer is written by
+/// `graphql::json` (`json::RawAllowed`), the object is answered as its JSON text, with no
+/// map or value per field to build, drop and walk again.
 pub async fn resolve<T: PlainFields + Sync>(
     ctx: &ContextSelectionSet<'_>,
     root: &T,
@@ -61,56 +65,71 @@ pub async fn resolve<T: PlainFields + Sync>(
     if !collect(ctx, &type_name, &ctx.item.node, &mut fields) || has_repeated_key(&fields) {
         return resolve_container(ctx, root).await;
     }
-    let mut answer = async_graphql::indexmap::IndexMap::with_capacity(fields.len());
+    // Each field's value in order; `None` until its resolver has answered.
+    let mut values: Vec<Option<ServerResult<Value>>> = Vec::with_capacity(fields.len());
     let mut pending = Vec::new();
-    for field in fields {
-        let key = field.node.response_key().node.clone();
+    for (i, field) in fields.iter().enumerate() {
         let name = field.node.name.node.as_str();
         let value = if name == "__typename" {
             Some(Value::String(root.introspection_type_name().into_owned()))
         } else {
             root.plain_field(name)
         };
-        match value {
-            Some(value) => {
-                answer.insert(key, value);
-            }
-            None => {
-                // Holds the field's place in the answer until its resolver is done.
-                answer.insert(key, Value::Null);
-                pending.push(field);
-            }
+        if value.is_none() {
+            pending.push(i);
         }
+        values.push(value.map(Ok));
     }
     if !pending.is_empty() {
         // Boxed, as async-graphql boxes each field: a field's object may have a field of
         // this object's type (an event's client), and the future cannot contain itself.
-        let results = futures_util::future::join_all(pending.iter().map(|field| {
+        let results = futures_util::future::join_all(pending.iter().map(|&i| {
             let ctx = ctx.clone();
+            let field = fields[i];
             let fut: std::pin::Pin<Box<dyn std::future::Future<Output = _> + Send + '_>> =
                 Box::pin(async move {
                     let ctx_field = ctx.with_field(field);
-                    root.resolve_field(&ctx_field).await
+                    root.resolve_field(&ctx_field)
+                        .await
+                        .map(Option::unwrap_or_default)
                 });
             fut
         }))
         .await;
-        for (field, result) in pending.iter().zip(results) {
-            let key = &field.node.response_key().node;
-            match result {
-                Ok(value) => {
-                    if let Some(slot) = answer.get_mut(key) {
-                        *slot = value.unwrap_or_default();
-                    }
-                }
-                // As async-graphql does: the error is reported and the field left out.
-                Err(error) => {
-                    ctx.add_error(error);
-                    answer.shift_remove(key);
-                }
-            }
+        for (&i, result) in pending.iter().zip(results) {
+            values[i] = Some(result);
         }
     }
+    let answered = fields
+        .iter()
+        .zip(values)
+        .filter_map(|(field, value)| match value {
+            Some(Ok(value)) => Some((*field, value)),
+            // As async-graphql does: the error is reported and the field left out.
+            Some(Err(error)) => {
+                ctx.add_error(error);
+                None
+            }
+            None => None,
+        });
+    if ctx.data_opt::<json::RawAllowed>().is_some() {
+        let mut out = Vec::with_capacity(64 * fields.len());
+        for (field, value) in answered {
+            out.push(if out.is_empty() { b'{' } else { b',' });
+            json::write_str(&mut out, field.node.response_key().node.as_str());
+            out.push(b':');
+            json::write_value(&mut out, &value);
+        }
+        if out.is_empty() {
+            return Ok(Value::Null);
+        }
+        out.push(b'}');
+        // The writer writes UTF-8 only.
+        return Ok(String::from_utf8(out).map_or(Value::Null, json::raw));
+    }
+    let answer: async_graphql::indexmap::IndexMap<_, _> = answered
+        .map(|(field, value)| (field.node.response_key().node.clone(), value))
+        .collect();
     Ok(if answer.is_empty() {
         Value::Null
     } else {
