@@ -207,12 +207,12 @@ fn scan_client(field: async_graphql::SelectionField<'_>, wanted: &mut Wanted) {
 pub async fn prefetch_for_clients(
     ctx: &async_graphql::Context<'_>,
     services: &Services,
-    clients: &[client::Model],
+    clients: &[&client::Model],
 ) -> async_graphql::Result<()> {
     let loaders = ctx.data::<Loaders>()?;
     loaders
         .clients
-        .feed_many(clients.iter().map(|c| (c.id, c.clone())))
+        .feed_many(clients.iter().map(|c| (c.id, (*c).clone())))
         .await;
     let look = ctx.look_ahead();
     let mut wanted = Wanted::default();

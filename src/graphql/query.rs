@@ -130,7 +130,7 @@ impl ClientQuery {
         let result = clients::list(svc, actor, &filter, order, &page)
             .await
             .gql()?;
-        let rows: Vec<_> = result.items.iter().map(|(_, c)| c.clone()).collect();
+        let rows: Vec<_> = result.items.iter().map(|(_, c)| c).collect();
         super::loaders::prefetch_for_clients(ctx, svc, &rows).await?;
         Ok(ClientConnection::new(result, filter))
     }

@@ -52,19 +52,31 @@ impl Cursor {
             let json = serde_json::to_vec(self).unwrap_or_default();
             return base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json);
         };
-        use std::fmt::Write;
         let mut json = String::with_capacity(96);
         json.push_str("{\"f\":");
-        // The field is a column tag (`created_at`); quoted by serde_json all the same.
-        json.push_str(&serde_json::to_string(&self.field).unwrap_or_default());
+        // The field is a column tag (`created_at`): nothing in it to escape.
+        if self
+            .field
+            .bytes()
+            .all(|b| b == b'_' || b.is_ascii_alphanumeric())
+        {
+            json.push('"');
+            json.push_str(&self.field);
+            json.push('"');
+        } else {
+            json.push_str(&serde_json::to_string(&self.field).unwrap_or_default());
+        }
         // chrono writes a time for serde as RFC 3339 with as many fraction digits as it
         // needs (0, 3, 6 or 9) and `Z`.
-        let _ = write!(
-            json,
-            ",\"v\":{{\"t\":\"{}\"}},\"i\":\"{}\"}}",
-            at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
-            self.id.hyphenated()
+        json.push_str(",\"v\":{\"t\":\"");
+        json.push_str(&at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true));
+        json.push_str("\"},\"i\":\"");
+        json.push_str(
+            self.id
+                .hyphenated()
+                .encode_lower(&mut Uuid::encode_buffer()),
         );
+        json.push_str("\"}");
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json)
     }
 
@@ -288,16 +300,18 @@ mod tests {
             SortValue::Time(at("1999-12-31T23:59:59.000001+02:00")),
             SortValue::Text("Ann \"Quoted\" \\ Ünïcode\n".into()),
         ] {
-            let c = Cursor {
-                field: "created_at".into(),
-                value,
-                id: Uuid::now_v7(),
-            };
-            let json = serde_json::to_vec(&c).unwrap();
-            assert_eq!(
-                c.encode(),
-                base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json)
-            );
+            for field in ["created_at", "odd \"tag\""] {
+                let c = Cursor {
+                    field: field.into(),
+                    value: value.clone(),
+                    id: Uuid::now_v7(),
+                };
+                let json = serde_json::to_vec(&c).unwrap();
+                assert_eq!(
+                    c.encode(),
+                    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json)
+                );
+            }
         }
     }
 
