@@ -29,5 +29,7 @@ pub mod service;
 pub mod startup;
 /// Logging set-up.
 pub mod telemetry;
+/// RFC 3339 text of UTC times, written and read without chrono's general formatter.
+pub mod timestamp;
 /// Subscriptions over graphql-transport-ws.
 pub mod ws;

@@ -200,6 +200,20 @@ pub fn scalar<T: async_graphql::ScalarType>(value: &T) -> Value {
     value.to_value()
 }
 
+/// The value of a `DateTime`, as its scalar answers it (RFC 3339, `+00:00`).
+pub fn time(at: &chrono::DateTime<chrono::Utc>) -> Value {
+    Value::String(crate::timestamp::rfc3339(at))
+}
+
+/// The value of an `ID` made from a UUID, as `ID(id.to_string())` answers it.
+pub fn uuid_id(id: &uuid::Uuid) -> Value {
+    Value::String(
+        id.hyphenated()
+            .encode_lower(&mut uuid::Uuid::encode_buffer())
+            .to_owned(),
+    )
+}
+
 /// The value of an enum item, as its resolver answers it.
 pub fn enum_value<T: async_graphql::resolver_utils::EnumType>(value: T) -> Value {
     async_graphql::resolver_utils::enum_value(value)

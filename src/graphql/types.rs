@@ -6,7 +6,7 @@ use entity::{client, firm, lifecycle_event, user};
 
 use super::context::ContextExt;
 use super::loaders::{ContactsOf, Loaders, StakeholdersOf, WorkflowsOf};
-use super::plain::{enum_value, optional, plain_object, scalar, PlainFields};
+use super::plain::{enum_value, optional, plain_object, time, uuid_id, PlainFields};
 use crate::error::{AppError, ErrorCode, ResultExt};
 use crate::service::pagination::{Page, PageArgs};
 use crate::service::{audit, billing, firms, lifecycle, outbox};
@@ -199,12 +199,12 @@ impl PlainFields for UserFields<'_> {
     fn plain_field(&self, name: &str) -> Option<async_graphql::Value> {
         let u = self.0;
         Some(match name {
-            "id" => scalar(&ID(u.id.to_string())),
+            "id" => uuid_id(&u.id),
             "name" => async_graphql::Value::String(u.name.clone()),
             "email" => async_graphql::Value::String(u.email.clone()),
             "role" => enum_value(Role::from(u.role)),
             "active" => async_graphql::Value::Boolean(u.active),
-            "createdAt" => scalar(&u.created_at),
+            "createdAt" => time(&u.created_at),
             _ => return None,
         })
     }
@@ -387,7 +387,7 @@ impl PlainFields for ClientFields<'_> {
     fn plain_field(&self, name: &str) -> Option<async_graphql::Value> {
         let c = self.0;
         Some(match name {
-            "id" => scalar(&ID(c.id.to_string())),
+            "id" => uuid_id(&c.id),
             "name" => async_graphql::Value::String(c.name.clone()),
             "email" => optional(c.email.as_ref(), |e| {
                 async_graphql::Value::String(e.clone())
@@ -396,15 +396,15 @@ impl PlainFields for ClientFields<'_> {
             "billing" => enum_value(Billing::from(c.billing)),
             "status" => enum_value(ClientStatus::from(c.status)),
             "portalAccess" => async_graphql::Value::Boolean(c.portal_access),
-            "activationScheduledAt" => optional(c.activation_scheduled_at.as_ref(), scalar),
-            "decommissionScheduledAt" => optional(c.decommission_scheduled_at.as_ref(), scalar),
+            "activationScheduledAt" => optional(c.activation_scheduled_at.as_ref(), time),
+            "decommissionScheduledAt" => optional(c.decommission_scheduled_at.as_ref(), time),
             "statusBeforeArchive" => optional(c.status_before_archive, |s| {
                 enum_value(ClientStatus::from(s))
             }),
             "version" => async_graphql::Value::from(c.version),
-            "createdAt" => scalar(&c.created_at),
-            "updatedAt" => scalar(&c.updated_at),
-            "statusChangedAt" => scalar(&c.status_changed_at),
+            "createdAt" => time(&c.created_at),
+            "updatedAt" => time(&c.updated_at),
+            "statusChangedAt" => time(&c.status_changed_at),
             _ => return None,
         })
     }
@@ -717,8 +717,8 @@ impl PlainFields for LifecycleEventFields<'_> {
     fn plain_field(&self, name: &str) -> Option<async_graphql::Value> {
         let e = self.0;
         Some(match name {
-            "id" => scalar(&ID(e.id.to_string())),
-            "clientId" => scalar(&ID(e.client_id.to_string())),
+            "id" => uuid_id(&e.id),
+            "clientId" => uuid_id(&e.client_id),
             "action" => enum_value(LifecycleAction::from(e.action)),
             "fromStatus" => optional(e.from_status, |s| enum_value(ClientStatus::from(s))),
             "toStatus" => optional(e.to_status, |s| enum_value(ClientStatus::from(s))),
@@ -726,7 +726,7 @@ impl PlainFields for LifecycleEventFields<'_> {
             "feedback" => optional(e.feedback.as_ref(), |f| {
                 async_graphql::Value::String(f.clone())
             }),
-            "at" => scalar(&e.at),
+            "at" => time(&e.at),
             _ => return None,
         })
     }

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use uuid::Uuid;
 
 use super::pagination::{fetch_page, Keyset, Page, PageArgs, SortValue};
+use super::rows::EventRow;
 use super::{Actor, Services};
 use crate::error::AppResult;
 use entity::Role;
@@ -216,13 +217,10 @@ async fn newest_events_of(
         }
         vec![branch; client_ids.len()].join(" UNION ALL ")
     };
-    Ok(
-        lifecycle_event::Model::find_by_statement(Statement::from_sql_and_values(
-            backend, sql, values,
-        ))
+    let rows = EventRow::find_by_statement(Statement::from_sql_and_values(backend, sql, values))
         .all(&svc.db)
-        .await?,
-    )
+        .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
 }
 
 /// How many events of one action and reason a period holds.

@@ -69,7 +69,7 @@ impl Cursor {
         // chrono writes a time for serde as RFC 3339 with as many fraction digits as it
         // needs (0, 3, 6 or 9) and `Z`.
         json.push_str(",\"v\":{\"t\":\"");
-        json.push_str(&at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true));
+        crate::timestamp::write_rfc3339(&mut json, at, true);
         json.push_str("\"},\"i\":\"");
         json.push_str(
             self.id
