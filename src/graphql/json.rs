@@ -80,7 +80,7 @@ pub fn write_value(out: &mut Vec<u8>, value: &Value) {
             let _ = serde_json::to_writer(&mut *out, n);
         }
         Value::String(s) => write_str(out, s),
-        Value::Enum(name) => write_str(out, name),
+        Value::Enum(name) => write_name(out, name),
         Value::Binary(bytes) => {
             // serde_json writes bytes as an array of numbers.
             let _ = serde_json::to_writer(&mut *out, bytes.as_ref());
@@ -144,6 +144,19 @@ fn needs_escape(word: u64) -> bool {
         x.wrapping_sub(ONES) & !x
     };
     (control | quote | backslash) & HIGHS != 0
+}
+
+/// Appends a GraphQL name (a response key, an enum item) as a JSON string. Names are
+/// `[_A-Za-z][_0-9A-Za-z]*` (the parser and the schema allow nothing else), so there is
+/// nothing in them to escape; anything else goes through `write_str`.
+pub fn write_name(out: &mut Vec<u8>, name: &str) {
+    if !name.bytes().all(|b| b == b'_' || b.is_ascii_alphanumeric()) {
+        return write_str(out, name);
+    }
+    out.reserve(name.len() + 2);
+    out.push(b'"');
+    out.extend_from_slice(name.as_bytes());
+    out.push(b'"');
 }
 
 /// Appends a JSON string.
@@ -250,6 +263,30 @@ mod tests {
             "\u{0}\u{1}\u{1f}",
         ] {
             same_as_serde_json(&Value::String(s.to_owned()));
+        }
+    }
+
+    #[test]
+    fn names_are_written_as_serde_json_writes_them() {
+        // GraphQL names, and text that is not one (written escaped all the same).
+        for name in [
+            "id",
+            "createdAt",
+            "_x9",
+            "ACTIVE",
+            "a\"b",
+            "new\nline",
+            "é",
+            "",
+        ] {
+            let mut ours = Vec::new();
+            write_name(&mut ours, name);
+            let theirs = serde_json::to_vec(name).unwrap();
+            assert_eq!(
+                String::from_utf8_lossy(&ours),
+                String::from_utf8_lossy(&theirs)
+            );
+            same_as_serde_json(&Value::Enum(Name::new(name)));
         }
     }
 

@@ -68,15 +68,19 @@ impl Loader<(Uuid, u64)> for NewestEventsLoader {
     }
 }
 
+/// The loaders' caches: hash maps with foldhash's seeded hasher. Their keys are UUIDs,
+/// and SipHash (the standard one) was most of the cost of priming a page's rows.
+type Cache = HashMapCache<foldhash::fast::RandomState>;
+
 /// Every loader of one request.
 /// Each caches for the request, so rows primed by a prefetch are not read again.
 pub struct Loaders {
-    pub users: DataLoader<UserLoader, HashMapCache>,
-    pub clients: DataLoader<ClientLoader, HashMapCache>,
-    pub newest_events: DataLoader<NewestEventsLoader, HashMapCache>,
-    pub facts: DataLoader<FactsLoader, HashMapCache>,
-    pub contacts: DataLoader<ContactLoader, HashMapCache>,
-    pub children: DataLoader<ClientChildrenLoader, HashMapCache>,
+    pub users: DataLoader<UserLoader, Cache>,
+    pub clients: DataLoader<ClientLoader, Cache>,
+    pub newest_events: DataLoader<NewestEventsLoader, Cache>,
+    pub facts: DataLoader<FactsLoader, Cache>,
+    pub contacts: DataLoader<ContactLoader, Cache>,
+    pub children: DataLoader<ClientChildrenLoader, Cache>,
     /// `availableActions` values already resolved in this request.
     pub resolved_actions: super::types::ResolvedActions,
 }
@@ -84,35 +88,31 @@ pub struct Loaders {
 impl Loaders {
     pub fn new(services: &Services) -> Self {
         Loaders {
-            users: DataLoader::with_cache(
-                UserLoader(services.clone()),
-                tokio::spawn,
-                HashMapCache::default(),
-            ),
+            users: DataLoader::with_cache(UserLoader(services.clone()), tokio::spawn, Cache::new()),
             clients: DataLoader::with_cache(
                 ClientLoader(services.clone()),
                 tokio::spawn,
-                HashMapCache::default(),
+                Cache::new(),
             ),
             newest_events: DataLoader::with_cache(
                 NewestEventsLoader(services.clone()),
                 tokio::spawn,
-                HashMapCache::default(),
+                Cache::new(),
             ),
             facts: DataLoader::with_cache(
                 FactsLoader(services.clone()),
                 tokio::spawn,
-                HashMapCache::default(),
+                Cache::new(),
             ),
             contacts: DataLoader::with_cache(
                 ContactLoader(services.clone()),
                 tokio::spawn,
-                HashMapCache::default(),
+                Cache::new(),
             ),
             children: DataLoader::with_cache(
                 ClientChildrenLoader(services.clone()),
                 tokio::spawn,
-                HashMapCache::default(),
+                Cache::new(),
             ),
             resolved_actions: Default::default(),
         }

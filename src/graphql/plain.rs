@@ -116,7 +116,7 @@ pub async fn resolve<T: PlainFields + Sync>(
         let mut out = Vec::with_capacity(64 * fields.len());
         for (field, value) in answered {
             out.push(if out.is_empty() { b'{' } else { b',' });
-            json::write_str(&mut out, field.node.response_key().node.as_str());
+            json::write_name(&mut out, field.node.response_key().node.as_str());
             out.push(b':');
             json::write_value(&mut out, &value);
         }
