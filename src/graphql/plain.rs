@@ -20,7 +20,15 @@ use super::json;
 /// `$fields` borrows the model and carries the `#[Object]` resolvers, and `$outer`
 /// resolves through [`resolve`], answering the plain fields itself.
 macro_rules! plain_object {
+    // `Outer(model)`: the fields borrow the model.
     ($outer:ident => $fields:ident) => {
+        $crate::graphql::plain::plain_object!(@impl $outer => $fields, .0);
+    };
+    // The fields borrow the outer value itself.
+    ($outer:ident => $fields:ident, itself) => {
+        $crate::graphql::plain::plain_object!(@impl $outer => $fields,);
+    };
+    (@impl $outer:ident => $fields:ident, $($inner:tt)*) => {
         impl async_graphql::OutputType for $outer {
             fn type_name() -> std::borrow::Cow<'static, str> {
                 <$fields<'static> as async_graphql::OutputType>::type_name()
@@ -39,7 +47,7 @@ macro_rules! plain_object {
                 ctx: &async_graphql::ContextSelectionSet<'_>,
                 _field: &async_graphql::Positioned<async_graphql::parser::types::Field>,
             ) -> async_graphql::ServerResult<async_graphql::Value> {
-                $crate::graphql::plain::resolve(ctx, &$fields(&self.0)).await
+                $crate::graphql::plain::resolve(ctx, &$fields(&(*self)$($inner)*)).await
             }
         }
     };

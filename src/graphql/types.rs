@@ -255,24 +255,44 @@ pub struct AvailableAction {
     pub refusal: Option<AppError>,
 }
 
+/// The fields of an `AvailableAction`, answered by `plain` (all of them are plain).
+pub struct AvailableActionFields<'a>(&'a AvailableAction);
+
+plain_object!(AvailableAction => AvailableActionFields, itself);
+
+impl PlainFields for AvailableActionFields<'_> {
+    fn plain_field(&self, name: &str) -> Option<async_graphql::Value> {
+        let a = self.0;
+        Some(match name {
+            "action" => enum_value(a.action),
+            "allowed" => async_graphql::Value::Boolean(a.refusal.is_none()),
+            "code" => optional(a.refusal.as_ref(), |e| enum_value(e.code())),
+            "reason" => optional(a.refusal.as_ref(), |e| {
+                async_graphql::Value::String(e.public_message())
+            }),
+            _ => return None,
+        })
+    }
+}
+
 /// Whether an action is allowed for the viewer on a client, and why not.
-#[Object]
-impl AvailableAction {
+#[Object(name = "AvailableAction")]
+impl<'a> AvailableActionFields<'a> {
     /// The action.
     async fn action(&self) -> LifecycleAction {
-        self.action
+        self.0.action
     }
     /// True when the mutation would be accepted now (arguments aside).
     async fn allowed(&self) -> bool {
-        self.refusal.is_none()
+        self.0.refusal.is_none()
     }
     /// When not allowed: the error code the mutation would answer.
     async fn code(&self) -> Option<ErrorCode> {
-        self.refusal.as_ref().map(AppError::code)
+        self.0.refusal.as_ref().map(AppError::code)
     }
     /// When not allowed: a sentence to show the user.
     async fn reason(&self) -> Option<String> {
-        self.refusal.as_ref().map(AppError::public_message)
+        self.0.refusal.as_ref().map(AppError::public_message)
     }
 }
 

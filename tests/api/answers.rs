@@ -7,8 +7,9 @@ use serde_json::{json, Value};
 
 use crate::helpers::{spawn_app, TestApp};
 
-/// Every field of a client, its latest event and the event's actor, with aliases,
-/// `__typename`, a named fragment and an inline fragment.
+/// Every field of a client, its available actions, its latest event and the event's
+/// actor, with aliases, `__typename`, a named fragment and an inline fragment.
+/// `{actions}` is the selection of each available action.
 const FIELDS: &str = "
 fragment UserFields on User { id name email role active createdAt __typename }
 fragment EventFields on LifecycleEvent {
@@ -21,14 +22,15 @@ fragment ClientFields on Client {
   __typename
   label: name
   ... on Client { since: createdAt }
-  availableActions { action allowed code reason }
+  availableActions { {actions} }
   latestEvent { ...EventFields }
 }";
 
 /// The page through the plain walk and ready-made JSON.
 fn plain_query() -> String {
+    let fields = FIELDS.replace("{actions}", "action allowed code reason");
     format!(
-        "{FIELDS}
+        "{fields}
 query {{ clients(first: 20, orderBy: {{field: NAME, direction: ASC}}) {{
   edges {{ cursor node {{ ...ClientFields }} }}
 }} }}"
@@ -36,11 +38,12 @@ query {{ clients(first: 20, orderBy: {{field: NAME, direction: ASC}}) {{
 }
 
 /// The same page, asked so that every object falls back to async-graphql's own walk:
-/// a key asked for twice in each object, and `node` twice (merged objects, so no
-/// ready-made JSON either).
+/// a key asked for twice in each object, `node` twice (merged objects, so no ready-made
+/// JSON either) and `action` twice in each available action.
 fn general_query() -> String {
+    let fields = FIELDS.replace("{actions}", "action allowed code reason action");
     format!(
-        "{FIELDS}
+        "{fields}
 query {{ clients(first: 20, orderBy: {{field: NAME, direction: ASC}}) {{
   edges {{ cursor node {{ ...ClientFields id latestEvent {{ id actor {{ id }} }} }} node {{ id }} }}
 }} }}"
