@@ -203,11 +203,6 @@ fn has_repeated_key(fields: &[&Positioned<Field>]) -> bool {
         .any(|(i, a)| fields[..i].iter().any(|b| key(a) == key(b)))
 }
 
-/// The value of a scalar, as its resolver answers it.
-pub fn scalar<T: async_graphql::ScalarType>(value: &T) -> Value {
-    value.to_value()
-}
-
 /// The value of a `DateTime`, as its scalar answers it (RFC 3339, `+00:00`).
 pub fn time(at: &chrono::DateTime<chrono::Utc>) -> Value {
     Value::String(crate::timestamp::rfc3339(at))

@@ -48,6 +48,23 @@ fn plain_select<R: Row>(row: &R, columns: &[&str]) -> bool {
     cols.len() == columns.len() && cols.iter().zip(columns).all(|(c, name)| c.name() == *name)
 }
 
+/// The sqlx row of `res` when it is the plain SELECT of `columns` (no prefix), as the
+/// PostgreSQL or the SQLite row it is; `(None, None)` for any other row.
+fn plain_rows<'a>(
+    res: &'a QueryResult,
+    pre: &str,
+    columns: &[&str],
+) -> (Option<&'a PgRow>, Option<&'a SqliteRow>) {
+    if !pre.is_empty() {
+        return (None, None);
+    }
+    (
+        res.try_as_pg_row().filter(|r| plain_select(*r, columns)),
+        res.try_as_sqlite_row()
+            .filter(|r| plain_select(*r, columns)),
+    )
+}
+
 /// Reading a time column. PostgreSQL sends times in binary; SQLite holds the text this
 /// server wrote, read by `timestamp::parse_utc` and, for any other text, by sqlx.
 trait Times {
@@ -115,13 +132,7 @@ macro_rules! decode_client {
 
 impl FromQueryResult for ClientRow {
     fn from_query_result(res: &QueryResult, pre: &str) -> Result<Self, DbErr> {
-        let pg = res
-            .try_as_pg_row()
-            .filter(|r| pre.is_empty() && plain_select(*r, &COLUMNS));
-        let sqlite = res
-            .try_as_sqlite_row()
-            .filter(|r| pre.is_empty() && plain_select(*r, &COLUMNS));
-        let decoded = match (pg, sqlite) {
+        let decoded = match plain_rows(res, pre, &COLUMNS) {
             (Some(row), _) => Some(decode_client!(row)),
             (None, Some(row)) => Some(decode_client!(row)),
             (None, None) => None,
@@ -187,13 +198,7 @@ macro_rules! decode_event {
 
 impl FromQueryResult for EventRow {
     fn from_query_result(res: &QueryResult, pre: &str) -> Result<Self, DbErr> {
-        let pg = res
-            .try_as_pg_row()
-            .filter(|r| pre.is_empty() && plain_select(*r, &EVENT_COLUMNS));
-        let sqlite = res
-            .try_as_sqlite_row()
-            .filter(|r| pre.is_empty() && plain_select(*r, &EVENT_COLUMNS));
-        match (pg, sqlite) {
+        match plain_rows(res, pre, &EVENT_COLUMNS) {
             (Some(row), _) => decode_event!(row, res).map(EventRow),
             (None, Some(row)) => decode_event!(row, res).map(EventRow),
             (None, None) => lifecycle_event::Model::from_query_result(res, pre).map(EventRow),
