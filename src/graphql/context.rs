@@ -1,6 +1,7 @@
 //! What a resolver reads from the request: the services and who is asking.
 
-use async_graphql::{Context, ErrorExtensions};
+use async_graphql::context::ContextBase;
+use async_graphql::ErrorExtensions;
 
 use crate::error::AppError;
 use crate::service::{Actor, Services};
@@ -38,7 +39,7 @@ pub trait ContextExt {
     fn actor(&self) -> async_graphql::Result<&Actor>;
 }
 
-impl ContextExt for Context<'_> {
+impl<T> ContextExt for ContextBase<'_, T> {
     fn services(&self) -> async_graphql::Result<&Services> {
         self.data::<Services>()
             .map_err(|_| AppError::internal("services missing from schema data").extend())

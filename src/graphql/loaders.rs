@@ -1,6 +1,7 @@
 //! Per-request data loaders: one statement per kind of related row, whatever the page size.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use async_graphql::ErrorExtensions;
@@ -83,6 +84,88 @@ pub struct Loaders {
     pub children: DataLoader<ClientChildrenLoader, Cache>,
     /// `availableActions` values already resolved in this request.
     pub resolved_actions: super::types::ResolvedActions,
+    /// Rows a list page read for all its clients at once.
+    pub primed: Primed,
+}
+
+/// Rows read for a whole page of clients by [`prefetch_for_clients`], kept where a
+/// resolver can take them without waiting: the objects of a page are then answered
+/// whole by the plain walk (`plain::resolve_now`), with no future or loader round per
+/// client. The data loaders serve whatever is not here.
+#[derive(Default)]
+pub struct Primed(std::sync::Mutex<PrimedRows>);
+
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
+#[derive(Default)]
+struct PrimedRows {
+    facts: FastMap<Uuid, Arc<lifecycle::Facts>>,
+    /// The newest `limit + 1` events of a client, by (client, limit), as
+    /// `NewestEventsLoader` gives them.
+    newest_events: FastMap<(Uuid, u64), Arc<[lifecycle_event::Model]>>,
+    users: FastMap<Uuid, Arc<user::Model>>,
+}
+
+impl Primed {
+    fn rows(&self) -> std::sync::MutexGuard<'_, PrimedRows> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The rules' facts about a client, if its page read them.
+    pub fn facts(&self, client: Uuid) -> Option<Arc<lifecycle::Facts>> {
+        self.rows().facts.get(&client).cloned()
+    }
+
+    /// The newest events of a client as `NewestEventsLoader` gives them for `limit`, if
+    /// its page read them.
+    pub fn newest_events(&self, client: Uuid, limit: u64) -> Option<Arc<[lifecycle_event::Model]>> {
+        self.rows().newest_events.get(&(client, limit)).cloned()
+    }
+
+    /// A staff user, if a page read them (as the actor of an event).
+    pub fn user(&self, id: Uuid) -> Option<Arc<user::Model>> {
+        self.rows().users.get(&id).cloned()
+    }
+
+    fn clear(&self) {
+        *self.rows() = PrimedRows::default();
+    }
+}
+
+impl Loaders {
+    /// The rules' facts about a client.
+    pub async fn facts_of(&self, client: Uuid) -> async_graphql::Result<lifecycle::Facts> {
+        if let Some(facts) = self.primed.facts(client) {
+            return Ok((*facts).clone());
+        }
+        Ok(self.facts.load_one(client).await?.unwrap_or_default())
+    }
+
+    /// The newest `limit` events of a client, and one more when there are more.
+    pub async fn newest_events_of(
+        &self,
+        client: Uuid,
+        limit: u64,
+    ) -> async_graphql::Result<Vec<lifecycle_event::Model>> {
+        if let Some(rows) = self.primed.newest_events(client, limit) {
+            return Ok(rows.to_vec());
+        }
+        Ok(self
+            .newest_events
+            .load_one((client, limit))
+            .await?
+            .unwrap_or_default())
+    }
+
+    /// A staff user by id.
+    pub async fn user(&self, id: Uuid) -> async_graphql::Result<Option<user::Model>> {
+        if let Some(user) = self.primed.user(id) {
+            return Ok(Some((*user).clone()));
+        }
+        self.users.load_one(id).await
+    }
 }
 
 impl Loaders {
@@ -115,6 +198,7 @@ impl Loaders {
                 Cache::new(),
             ),
             resolved_actions: Default::default(),
+            primed: Primed::default(),
         }
     }
 
@@ -130,6 +214,7 @@ impl Loaders {
         self.children.clear::<StakeholdersOf>();
         self.children.clear::<WorkflowsOf>();
         self.resolved_actions.clear();
+        self.primed.clear();
     }
 }
 
@@ -201,9 +286,9 @@ fn scan_client(field: async_graphql::SelectionField<'_>, wanted: &mut Wanted) {
 
 /// Loads, for a whole page of clients at once, what their selection will ask the loaders
 /// for (first pages of history, latest events, their actors, the rules' facts, contacts,
-/// stakeholders, workflows) and primes the loaders with
-/// it, so the page costs a fixed number of statements whatever its size and however the
-/// resolvers happen to be scheduled.
+/// stakeholders, workflows) and keeps it for them (the rules' facts, events and actors in
+/// [`Primed`], the rest in the loaders' caches), so the page costs a fixed number of
+/// statements whatever its size and however the resolvers happen to be scheduled.
 pub async fn prefetch_for_clients(
     ctx: &async_graphql::Context<'_>,
     services: &Services,
@@ -232,7 +317,11 @@ pub async fn prefetch_for_clients(
         let facts = lifecycle::load_facts(&services.db, &ids)
             .await
             .map_err(|e| e.extend())?;
-        loaders.facts.feed_many(facts).await;
+        loaders
+            .primed
+            .rows()
+            .facts
+            .extend(facts.into_iter().map(|(id, f)| (id, Arc::new(f))));
     }
     // Workflow assignees are contacts of the same clients: one read serves both.
     if wanted.contacts || wanted.workflows {
@@ -287,13 +376,12 @@ pub async fn prefetch_for_clients(
         let mut rows = audit::newest_events(services, &ids, limit + 1)
             .await
             .map_err(|e| e.extend())?;
-        let mut fed = Vec::with_capacity(ids.len());
+        let mut primed = loaders.primed.rows();
         for id in &ids {
             let events = rows.remove(id).unwrap_or_default();
             actor_ids.extend(events.iter().filter_map(|e| e.actor_id));
-            fed.push(((*id, limit), events));
+            primed.newest_events.insert((*id, limit), events.into());
         }
-        loaders.newest_events.feed_many(fed).await;
     }
     if wanted.actors && !actor_ids.is_empty() {
         let ids: Vec<Uuid> = actor_ids.into_iter().collect();
@@ -301,9 +389,10 @@ pub async fn prefetch_for_clients(
             .await
             .map_err(|e| e.extend())?;
         loaders
+            .primed
+            .rows()
             .users
-            .feed_many(users.into_iter().map(|u| (u.id, u)))
-            .await;
+            .extend(users.into_iter().map(|u| (u.id, Arc::new(u))));
     }
     Ok(())
 }

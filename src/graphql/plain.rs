@@ -6,9 +6,12 @@
 //! cost more than the values (see bench/README.md). An object that implements
 //! [`PlainFields`] has those fields written straight into its answer; every other field
 //! (data loaders, arguments, guards) still goes through the object's own resolver,
-//! concurrently as before. A selection this walk does not handle as async-graphql would
-//! (a response key asked for twice, a directive, a fragment on another type) is handed
-//! to async-graphql whole, so the answer never differs.
+//! concurrently as before, unless what it needs is already at hand: the rows a list page
+//! read for all its items let a client's `availableActions` and `latestEvent { actor }`,
+//! and an edge's `node`, be answered the same way ([`PlainFields::plain_nested`]), so a
+//! whole page is written with no future per object. A selection this walk does not
+//! handle as async-graphql would (a response key asked for twice, a directive, a fragment
+//! on another type) is handed to async-graphql whole, so the answer never differs.
 
 use async_graphql::parser::types::{Field, Selection, SelectionSet};
 use async_graphql::resolver_utils::{resolve_container, ContainerType};
@@ -59,6 +62,18 @@ pub trait PlainFields: ContainerType {
     /// The value of the field `name` if it is plain (the same value its resolver
     /// answers), or `None` for a field its resolver must answer.
     fn plain_field(&self, name: &str) -> Option<Value>;
+
+    /// The value of `field`, a field with a selection (an object or a list of objects),
+    /// when what it needs is already at hand (rows a list page read for all its items):
+    /// the same value its resolver answers, written through [`nested`]. `None` hands the
+    /// field to its resolver.
+    fn plain_nested(
+        &self,
+        _ctx: &ContextSelectionSet<'_>,
+        _field: &Positioned<Field>,
+    ) -> Option<Value> {
+        None
+    }
 }
 
 /// Resolves `root` for the selection of `ctx`. When the answer is written by
@@ -68,21 +83,14 @@ pub async fn resolve<T: PlainFields + Sync>(
     ctx: &ContextSelectionSet<'_>,
     root: &T,
 ) -> ServerResult<Value> {
-    let mut fields = Vec::with_capacity(ctx.item.node.items.len());
-    let type_name = T::type_name();
-    if !collect(ctx, &type_name, &ctx.item.node, &mut fields) || has_repeated_key(&fields) {
+    let Some(fields) = fields_of::<T>(ctx) else {
         return resolve_container(ctx, root).await;
-    }
+    };
     // Each field's value in order; `None` until its resolver has answered.
     let mut values: Vec<Option<ServerResult<Value>>> = Vec::with_capacity(fields.len());
     let mut pending = Vec::new();
     for (i, field) in fields.iter().enumerate() {
-        let name = field.node.name.node.as_str();
-        let value = if name == "__typename" {
-            Some(Value::String(root.introspection_type_name().into_owned()))
-        } else {
-            root.plain_field(name)
-        };
+        let value = answer_now(ctx, root, field);
         if value.is_none() {
             pending.push(i);
         }
@@ -120,8 +128,102 @@ pub async fn resolve<T: PlainFields + Sync>(
             }
             None => None,
         });
+    Ok(object(ctx, answered, fields.len()))
+}
+
+/// The answer of `root` for the selection of `ctx` when every field of it can be answered
+/// at once (plain fields, and nested ones whose rows are at hand); `None` otherwise, and
+/// then the object is left to [`resolve`].
+pub fn resolve_now<T: PlainFields>(ctx: &ContextSelectionSet<'_>, root: &T) -> Option<Value> {
+    let fields = fields_of::<T>(ctx)?;
+    // Nested fields first: they are the ones that may not be at hand, and giving up
+    // before the plain ones are written wastes less.
+    let mut values: Vec<Option<Value>> = vec![None; fields.len()];
+    for (i, field) in fields.iter().enumerate() {
+        if !field.node.selection_set.node.items.is_empty() {
+            values[i] = Some(answer_now(ctx, root, field)?);
+        }
+    }
+    for (i, field) in fields.iter().enumerate() {
+        if values[i].is_none() {
+            values[i] = Some(answer_now(ctx, root, field)?);
+        }
+    }
+    let answered = fields
+        .iter()
+        .zip(values)
+        .filter_map(|(field, value)| Some((*field, value?)));
+    Some(object(ctx, answered, fields.len()))
+}
+
+/// The answer of a field with a selection whose object is `root`, when every field of it
+/// can be answered at once (see [`PlainFields::plain_nested`]).
+pub fn nested<T: PlainFields>(
+    ctx: &ContextSelectionSet<'_>,
+    field: &Positioned<Field>,
+    root: &T,
+) -> Option<Value> {
+    let ctx_field = ctx.with_field(field);
+    resolve_now(
+        &ctx_field.with_selection_set(&field.node.selection_set),
+        root,
+    )
+}
+
+/// The answer of a field with a selection whose value is a list of `items`, when every
+/// field of each can be answered at once.
+pub fn nested_list<T: PlainFields>(
+    ctx: &ContextSelectionSet<'_>,
+    field: &Positioned<Field>,
+    items: impl IntoIterator<Item = T>,
+) -> Option<Value> {
+    let ctx_field = ctx.with_field(field);
+    let ctx_set = ctx_field.with_selection_set(&field.node.selection_set);
+    let values = items
+        .into_iter()
+        .map(|item| resolve_now(&ctx_set, &item))
+        .collect::<Option<Vec<Value>>>()?;
+    Some(Value::List(values))
+}
+
+/// The selected fields of an object of type `T`, or `None` when the selection holds
+/// something only async-graphql's own walk handles.
+fn fields_of<'a, T: PlainFields>(
+    ctx: &ContextSelectionSet<'a>,
+) -> Option<Vec<&'a Positioned<Field>>> {
+    let mut fields = Vec::with_capacity(ctx.item.node.items.len());
+    let type_name = T::type_name();
+    if !collect(ctx, &type_name, &ctx.item.node, &mut fields) || has_repeated_key(&fields) {
+        return None;
+    }
+    Some(fields)
+}
+
+/// The value of `field` of `root` if it can be given without waiting.
+fn answer_now<T: PlainFields>(
+    ctx: &ContextSelectionSet<'_>,
+    root: &T,
+    field: &Positioned<Field>,
+) -> Option<Value> {
+    let name = field.node.name.node.as_str();
+    if name == "__typename" {
+        return Some(Value::String(root.introspection_type_name().into_owned()));
+    }
+    if field.node.selection_set.node.items.is_empty() {
+        root.plain_field(name)
+    } else {
+        root.plain_nested(ctx, field)
+    }
+}
+
+/// An object's answer from its fields' values, in order.
+fn object<'a>(
+    ctx: &ContextSelectionSet<'_>,
+    answered: impl Iterator<Item = (&'a Positioned<Field>, Value)>,
+    size: usize,
+) -> Value {
     if ctx.data_opt::<json::RawAllowed>().is_some() {
-        let mut out = Vec::with_capacity(64 * fields.len());
+        let mut out = Vec::with_capacity(64 * size);
         for (field, value) in answered {
             out.push(if out.is_empty() { b'{' } else { b',' });
             json::write_name(&mut out, field.node.response_key().node.as_str());
@@ -129,20 +231,20 @@ pub async fn resolve<T: PlainFields + Sync>(
             json::write_value(&mut out, &value);
         }
         if out.is_empty() {
-            return Ok(Value::Null);
+            return Value::Null;
         }
         out.push(b'}');
         // The writer writes UTF-8 only.
-        return Ok(String::from_utf8(out).map_or(Value::Null, json::raw));
+        return String::from_utf8(out).map_or(Value::Null, json::raw);
     }
     let answer: async_graphql::indexmap::IndexMap<_, _> = answered
         .map(|(field, value)| (field.node.response_key().node.clone(), value))
         .collect();
-    Ok(if answer.is_empty() {
+    if answer.is_empty() {
         Value::Null
     } else {
         Value::Object(answer)
-    })
+    }
 }
 
 /// The fields of a selection set with its fragments spread, in order; false when the

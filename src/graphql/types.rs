@@ -6,7 +6,7 @@ use entity::{client, firm, lifecycle_event, user};
 
 use super::context::ContextExt;
 use super::loaders::{ContactsOf, Loaders, StakeholdersOf, WorkflowsOf};
-use super::plain::{enum_value, optional, plain_object, time, uuid_id, PlainFields};
+use super::plain::{enum_value, nested, optional, plain_object, time, uuid_id, PlainFields};
 use crate::error::{AppError, ErrorCode, ResultExt};
 use crate::service::pagination::{Page, PageArgs};
 use crate::service::{audit, billing, firms, lifecycle, outbox};
@@ -314,7 +314,11 @@ type ResolvedList = (usize, Vec<AvailableAction>, async_graphql::Value);
 
 /// Resolved `availableActions` values of one request, by a hash of selection and list.
 #[derive(Default)]
-pub struct ResolvedActions(std::sync::Mutex<std::collections::HashMap<u64, Vec<ResolvedList>>>);
+pub struct ResolvedActions(
+    std::sync::Mutex<
+        std::collections::HashMap<u64, Vec<ResolvedList>, foldhash::fast::RandomState>,
+    >,
+);
 
 impl async_graphql::OutputType for AvailableActions {
     fn type_name() -> std::borrow::Cow<'static, str> {
@@ -337,11 +341,60 @@ impl async_graphql::OutputType for AvailableActions {
         let Some(loaders) = ctx.data_opt::<Loaders>() else {
             return async_graphql::OutputType::resolve(&self.0, ctx, field).await;
         };
-        // The selection node lives as long as the request's document, so its address
-        // names this selection (an alias or a second fragment gets its own entry).
+        let key = self.key(field);
+        if let Some(value) = self.remembered(loaders, key) {
+            return Ok(value);
+        }
+        let value = async_graphql::OutputType::resolve(&self.0, ctx, field).await?;
+        Ok(self.remember(ctx, loaders, key, value))
+    }
+}
+
+impl AvailableActions {
+    /// Every lifecycle action for `role` on `client` now.
+    pub fn of(
+        client: &client::Model,
+        facts: &lifecycle::Facts,
+        role: entity::Role,
+        now: DateTime<Utc>,
+    ) -> Self {
+        AvailableActions(
+            lifecycle::available_actions(client, facts, role, now)
+                .into_iter()
+                .map(|(action, res)| AvailableAction {
+                    action: action.into(),
+                    refusal: res.err(),
+                })
+                .collect(),
+        )
+    }
+
+    /// The answer for `field` when it can be given without waiting (see
+    /// `plain::PlainFields::plain_nested`).
+    fn answer_now(
+        &self,
+        ctx: &async_graphql::ContextSelectionSet<'_>,
+        field: &async_graphql::Positioned<async_graphql::parser::types::Field>,
+    ) -> Option<async_graphql::Value> {
+        let loaders = ctx.data_opt::<Loaders>()?;
+        let key = self.key(field);
+        if let Some(value) = self.remembered(loaders, key) {
+            return Some(value);
+        }
+        let value =
+            super::plain::nested_list(ctx, field, self.0.iter().map(AvailableActionFields))?;
+        Some(self.remember(ctx, loaders, key, value))
+    }
+
+    /// The selection (its node's address: the node lives as long as the request's
+    /// document, and an alias or a second fragment gets its own) and a hash of it and the
+    /// list's actions and codes (FNV-1a; hashing every reason's text cost more than the
+    /// comparison a match is checked with anyway).
+    fn key(
+        &self,
+        field: &async_graphql::Positioned<async_graphql::parser::types::Field>,
+    ) -> (usize, u64) {
         let selection = std::ptr::from_ref(field) as usize;
-        // Selection, actions and codes only (FNV-1a): hashing every reason's text cost
-        // more than the comparison a match is checked with anyway.
         let hash = self.0.iter().fold(
             (0xcbf2_9ce4_8422_2325_u64 ^ selection as u64).wrapping_mul(0x100_0000_01b3),
             |h, a| {
@@ -350,15 +403,30 @@ impl async_graphql::OutputType for AvailableActions {
                 (h ^ code).wrapping_mul(0x100_0000_01b3)
             },
         );
-        if let Some(bucket) = lock(&loaders.resolved_actions.0).get(&hash) {
-            if let Some((_, _, value)) = bucket
-                .iter()
-                .find(|(sel, list, _)| *sel == selection && *list == self.0)
-            {
-                return Ok(value.clone());
-            }
-        }
-        let mut value = async_graphql::OutputType::resolve(&self.0, ctx, field).await?;
+        (selection, hash)
+    }
+
+    /// The value this request already resolved for the same selection and list.
+    fn remembered(
+        &self,
+        loaders: &Loaders,
+        (selection, hash): (usize, u64),
+    ) -> Option<async_graphql::Value> {
+        lock(&loaders.resolved_actions.0)
+            .get(&hash)?
+            .iter()
+            .find(|(sel, list, _)| *sel == selection && *list == self.0)
+            .map(|(_, _, value)| value.clone())
+    }
+
+    /// Keeps a resolved value for the other clients with the same list, and answers it.
+    fn remember(
+        &self,
+        ctx: &async_graphql::ContextSelectionSet<'_>,
+        loaders: &Loaders,
+        (selection, hash): (usize, u64),
+        mut value: async_graphql::Value,
+    ) -> async_graphql::Value {
         if ctx.data_opt::<super::json::RawAllowed>().is_some() {
             // Written once as JSON: each copy is then one string, not 16 objects to copy,
             // drop and write again.
@@ -368,7 +436,7 @@ impl async_graphql::OutputType for AvailableActions {
             .entry(hash)
             .or_default()
             .push((selection, self.0.clone(), value.clone()));
-        Ok(value)
+        value
     }
 }
 
@@ -427,6 +495,27 @@ impl PlainFields for ClientFields<'_> {
             "statusChangedAt" => time(&c.status_changed_at),
             _ => return None,
         })
+    }
+
+    fn plain_nested(
+        &self,
+        ctx: &async_graphql::ContextSelectionSet<'_>,
+        field: &async_graphql::Positioned<async_graphql::parser::types::Field>,
+    ) -> Option<async_graphql::Value> {
+        let primed = &ctx.data_opt::<Loaders>()?.primed;
+        match field.node.name.node.as_str() {
+            "availableActions" => {
+                let facts = primed.facts(self.0.id)?;
+                let role = ctx.actor().ok()?.role().unwrap_or(entity::Role::Viewer);
+                let now = ctx.services().ok()?.clock.now();
+                AvailableActions::of(self.0, &facts, role, now).answer_now(ctx, field)
+            }
+            "latestEvent" => match primed.newest_events(self.0.id, 1)?.first() {
+                Some(event) => nested(ctx, field, &LifecycleEventFields(event)),
+                None => Some(async_graphql::Value::Null),
+            },
+            _ => None,
+        }
     }
 }
 
@@ -500,21 +589,8 @@ impl<'a> ClientFields<'a> {
             let svc = ctx.services()?;
             let actor = ctx.actor()?;
             let role = actor.role().unwrap_or(entity::Role::Viewer);
-            let facts = ctx
-                .data::<Loaders>()?
-                .facts
-                .load_one(self.0.id)
-                .await?
-                .unwrap_or_default();
-            Ok(AvailableActions(
-                lifecycle::available_actions(self.0, &facts, role, svc.clock.now())
-                    .into_iter()
-                    .map(|(action, res)| AvailableAction {
-                        action: action.into(),
-                        refusal: res.err(),
-                    })
-                    .collect(),
-            ))
+            let facts = ctx.data::<Loaders>()?.facts_of(self.0.id).await?;
+            Ok(AvailableActions::of(self.0, &facts, role, svc.clock.now()))
         })
         .await
     }
@@ -577,13 +653,8 @@ impl<'a> ClientFields<'a> {
     /// Every subscription period of the client, newest first.
     async fn subscriptions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Subscription>> {
         boxed(async move {
-            let facts = ctx.data::<Loaders>()?.facts.load_one(self.0.id).await?;
-            Ok(facts
-                .unwrap_or_default()
-                .subscriptions
-                .into_iter()
-                .map(Subscription)
-                .collect())
+            let facts = ctx.data::<Loaders>()?.facts_of(self.0.id).await?;
+            Ok(facts.subscriptions.into_iter().map(Subscription).collect())
         })
         .await
     }
@@ -595,8 +666,7 @@ impl<'a> ClientFields<'a> {
     ) -> async_graphql::Result<Option<Subscription>> {
         boxed(async move {
             let svc = ctx.services()?;
-            let facts = ctx.data::<Loaders>()?.facts.load_one(self.0.id).await?;
-            let facts = facts.unwrap_or_default();
+            let facts = ctx.data::<Loaders>()?.facts_of(self.0.id).await?;
             Ok(billing::current(&facts.subscriptions, svc.clock.now())
                 .cloned()
                 .map(Subscription))
@@ -626,12 +696,8 @@ impl<'a> ClientFields<'a> {
     ) -> async_graphql::Result<Option<LifecycleEvent>> {
         boxed(async move {
             let loaders = ctx.data::<Loaders>()?;
-            let rows = loaders.newest_events.load_one((self.0.id, 1)).await?;
-            Ok(rows
-                .unwrap_or_default()
-                .into_iter()
-                .next()
-                .map(LifecycleEvent))
+            let rows = loaders.newest_events_of(self.0.id, 1).await?;
+            Ok(rows.into_iter().next().map(LifecycleEvent))
         })
         .await
     }
@@ -644,15 +710,13 @@ impl<'a> ClientFields<'a> {
         boxed(async move {
             let loaders = ctx.data::<Loaders>()?;
             let newest = loaders
-                .newest_events
-                .load_one((self.0.id, explain::EVENTS_LOOKED_AT))
-                .await?
-                .unwrap_or_default();
+                .newest_events_of(self.0.id, explain::EVENTS_LOOKED_AT)
+                .await?;
             let Some(event) = explain::status_event(self.0, &newest) else {
                 return Ok(explain::sentence(self.0, None));
             };
             let user = match event.actor_id {
-                Some(id) => loaders.users.load_one(id).await?,
+                Some(id) => loaders.user(id).await?,
                 None => None,
             };
             let by = match (event.actor_id, &user) {
@@ -691,11 +755,7 @@ impl<'a> ClientFields<'a> {
             // First pages of many clients are batched into one statement.
             if !window.backward && window.after.is_none() && window.before.is_none() {
                 let loaders = ctx.data::<Loaders>()?;
-                let mut rows = loaders
-                    .newest_events
-                    .load_one((self.0.id, window.limit))
-                    .await?
-                    .unwrap_or_default();
+                let mut rows = loaders.newest_events_of(self.0.id, window.limit).await?;
                 let more = rows.len() as u64 > window.limit;
                 rows.truncate(usize::try_from(window.limit).unwrap_or(usize::MAX));
                 let items = rows
@@ -750,6 +810,23 @@ impl PlainFields for LifecycleEventFields<'_> {
             _ => return None,
         })
     }
+
+    fn plain_nested(
+        &self,
+        ctx: &async_graphql::ContextSelectionSet<'_>,
+        field: &async_graphql::Positioned<async_graphql::parser::types::Field>,
+    ) -> Option<async_graphql::Value> {
+        match field.node.name.node.as_str() {
+            "actor" => match self.0.actor_id {
+                Some(id) => {
+                    let user = ctx.data_opt::<Loaders>()?.primed.user(id)?;
+                    nested(ctx, field, &UserFields(&user))
+                }
+                None => Some(async_graphql::Value::Null),
+            },
+            _ => None,
+        }
+    }
 }
 
 /// One entry of the audit trail: an action on a client, by whom, when and why.
@@ -794,7 +871,7 @@ impl<'a> LifecycleEventFields<'a> {
                 return Ok(None);
             };
             let loaders = ctx.data::<Loaders>()?;
-            Ok(loaders.users.load_one(id).await?.map(User))
+            Ok(loaders.user(id).await?.map(User))
         })
         .await
     }
@@ -818,12 +895,47 @@ impl<'a> LifecycleEventFields<'a> {
 }
 
 /// An edge of a client list.
-#[derive(SimpleObject)]
 pub struct ClientEdge {
-    /// Opaque position of this client in the list.
     pub cursor: String,
-    /// The client.
     pub node: Client,
+}
+
+/// The fields of a `ClientEdge` (see `plain`).
+pub struct ClientEdgeFields<'a>(&'a ClientEdge);
+
+plain_object!(ClientEdge => ClientEdgeFields, itself);
+
+impl PlainFields for ClientEdgeFields<'_> {
+    fn plain_field(&self, name: &str) -> Option<async_graphql::Value> {
+        match name {
+            "cursor" => Some(async_graphql::Value::String(self.0.cursor.clone())),
+            _ => None,
+        }
+    }
+
+    fn plain_nested(
+        &self,
+        ctx: &async_graphql::ContextSelectionSet<'_>,
+        field: &async_graphql::Positioned<async_graphql::parser::types::Field>,
+    ) -> Option<async_graphql::Value> {
+        match field.node.name.node.as_str() {
+            "node" => nested(ctx, field, &ClientFields(&self.0.node.0)),
+            _ => None,
+        }
+    }
+}
+
+/// An edge of a client list.
+#[Object(name = "ClientEdge")]
+impl<'a> ClientEdgeFields<'a> {
+    /// Opaque position of this client in the list.
+    async fn cursor(&self) -> &str {
+        &self.0.cursor
+    }
+    /// The client.
+    async fn node(&self) -> &Client {
+        &self.0.node
+    }
 }
 
 /// A page of clients.
@@ -1068,7 +1180,7 @@ impl Stakeholder {
     /// The assigned staff user.
     async fn user(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
         let loaders = ctx.data::<Loaders>()?;
-        Ok(loaders.users.load_one(self.0.user_id).await?.map(User))
+        Ok(loaders.user(self.0.user_id).await?.map(User))
     }
     /// ACTIVE or ARCHIVED.
     async fn status(&self) -> StakeholderStatus {
