@@ -1,9 +1,10 @@
 //! Contacts: people on the client's side. Their addresses are unique among the firm's
 //! contacts and staff until permanently deleted.
 
-use entity::{contact, workflow, ContactStatus, HolderKind, Role, WorkflowStatus};
+use entity::{contact, ContactStatus, HolderKind, Role, WorkflowStatus};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter,
+    QueryOrder, Statement,
 };
 use uuid::Uuid;
 
@@ -202,32 +203,51 @@ pub async fn by_ids(svc: &Services, ids: &[Uuid]) -> AppResult<Vec<contact::Mode
         .await?)
 }
 
-/// The ACTIVE contacts' ids and ACTIVE workflows' ids of several clients.
+/// The ACTIVE contacts' ids and ACTIVE workflows' ids of several clients, each in id
+/// order: one statement for both, the clients' ids bound once.
 pub async fn active_ids<C: ConnectionTrait>(
     conn: &C,
     client_ids: &[Uuid],
 ) -> AppResult<(Vec<(Uuid, Uuid)>, Vec<(Uuid, Uuid)>)> {
-    let contacts: Vec<(Uuid, Uuid)> = contact::Entity::find()
-        .select_only()
-        .column(contact::Column::ClientId)
-        .column(contact::Column::Id)
-        .filter(contact::Column::ClientId.is_in(client_ids.iter().copied()))
-        .filter(contact::Column::Status.eq(ContactStatus::Active))
-        .order_by_asc(contact::Column::Id)
-        .into_tuple()
-        .all(conn)
-        .await?;
-    let workflows: Vec<(Uuid, Uuid)> = workflow::Entity::find()
-        .select_only()
-        .column(workflow::Column::ClientId)
-        .column(workflow::Column::Id)
-        .filter(workflow::Column::ClientId.is_in(client_ids.iter().copied()))
-        .filter(workflow::Column::Status.eq(WorkflowStatus::Active))
-        .order_by_asc(workflow::Column::Id)
-        .into_tuple()
-        .all(conn)
-        .await?;
+    let (mut contacts, mut workflows) = (Vec::new(), Vec::new());
+    let n = client_ids.len();
+    if n == 0 {
+        return Ok((contacts, workflows));
+    }
+    let backend = conn.get_database_backend();
+    let ids = if backend == DbBackend::Postgres {
+        (1..=n).map(|i| format!("(${i}::uuid)")).collect::<Vec<_>>()
+    } else {
+        vec!["(?)".to_owned(); n]
+    };
+    let (contact_status, workflow_status) = if backend == DbBackend::Postgres {
+        (format!("${}", n + 1), format!("${}", n + 2))
+    } else {
+        ("?".to_owned(), "?".to_owned())
+    };
+    let sql = format!(
+        "WITH c(id) AS (VALUES {}) \
+         SELECT 0 AS kind, client_id, id FROM contacts \
+         WHERE client_id IN (SELECT id FROM c) AND status = {contact_status} \
+         UNION ALL SELECT 1 AS kind, client_id, id FROM workflows \
+         WHERE client_id IN (SELECT id FROM c) AND status = {workflow_status} \
+         ORDER BY 1, 3",
+        ids.join(", ")
+    );
+    let mut values: Vec<sea_orm::Value> = client_ids.iter().map(|id| (*id).into()).collect();
+    values.push(ContactStatus::Active.into());
+    values.push(WorkflowStatus::Active.into());
+    for row in conn
+        .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
+        .await?
+    {
+        let kind: i32 = row.try_get_by_index(0)?;
+        let pair = (row.try_get_by_index(1)?, row.try_get_by_index(2)?);
+        if kind == 0 {
+            contacts.push(pair);
+        } else {
+            workflows.push(pair);
+        }
+    }
     Ok((contacts, workflows))
 }
-
-use sea_orm::QuerySelect;
