@@ -21,11 +21,20 @@ pub struct RawAllowed;
 /// the object it is.
 static RAW_KEY: LazyLock<Name> = LazyLock::new(|| Name::new("$json"));
 
-/// A value that [`write_value`] writes as the given JSON text, unchanged.
-pub fn raw(json: String) -> Value {
+/// A value that [`write_value`] writes as the given JSON text, unchanged. The text is
+/// kept as bytes: it comes from this writer, which writes UTF-8 only, and checking it
+/// again for every object of a page cost more than writing it.
+pub fn raw(json: Vec<u8>) -> Value {
     let mut map = async_graphql::indexmap::IndexMap::with_capacity(1);
-    map.insert(RAW_KEY.clone(), Value::String(json));
+    map.insert(RAW_KEY.clone(), Value::Binary(json.into()));
     Value::Object(map)
+}
+
+/// `value` written once as JSON, as a [`raw`] value.
+pub fn raw_of(value: &Value) -> Value {
+    let mut out = Vec::new();
+    write_value(&mut out, value);
+    raw(out)
 }
 
 /// The JSON text of a value.
@@ -97,7 +106,7 @@ pub fn write_value(out: &mut Vec<u8>, value: &Value) {
         }
         Value::Object(map) => {
             if let Some(json) = as_raw(map) {
-                out.extend_from_slice(json.as_bytes());
+                out.extend_from_slice(json);
                 return;
             }
             out.push(b'{');
@@ -115,12 +124,12 @@ pub fn write_value(out: &mut Vec<u8>, value: &Value) {
 }
 
 /// The JSON text of a [`raw`] value.
-fn as_raw(map: &async_graphql::indexmap::IndexMap<Name, Value>) -> Option<&str> {
+fn as_raw(map: &async_graphql::indexmap::IndexMap<Name, Value>) -> Option<&[u8]> {
     if map.len() != 1 {
         return None;
     }
     match map.first() {
-        Some((key, Value::String(json))) if std::ptr::eq(key.as_str(), RAW_KEY.as_str()) => {
+        Some((key, Value::Binary(json))) if std::ptr::eq(key.as_str(), RAW_KEY.as_str()) => {
             Some(json)
         }
         _ => None,
@@ -323,13 +332,20 @@ mod tests {
     #[test]
     fn a_raw_value_is_written_as_it_is_and_a_look_alike_as_an_object() {
         let mut page = async_graphql::indexmap::IndexMap::new();
-        page.insert(Name::new("a"), raw("[1,{\"b\":null}]".into()));
+        page.insert(Name::new("a"), raw(b"[1,{\"b\":null}]".to_vec()));
         let mut look_alike = async_graphql::indexmap::IndexMap::new();
         look_alike.insert(Name::new("$json"), Value::String("[1]".into()));
         page.insert(Name::new("c"), Value::Object(look_alike));
+        let mut bytes = async_graphql::indexmap::IndexMap::new();
+        bytes.insert(Name::new("$json"), Value::Binary(b"[2]".to_vec().into()));
+        page.insert(Name::new("d"), Value::Object(bytes));
+        page.insert(
+            Name::new("e"),
+            raw_of(&Value::List(vec![raw(b"{}".to_vec())])),
+        );
         assert_eq!(
             to_string(&Value::Object(page)),
-            r#"{"a":[1,{"b":null}],"c":{"$json":"[1]"}}"#
+            r#"{"a":[1,{"b":null}],"c":{"$json":"[1]"},"d":{"$json":[91,50,93]},"e":[{}]}"#
         );
     }
 

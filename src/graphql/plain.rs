@@ -234,8 +234,7 @@ fn object<'a>(
             return Value::Null;
         }
         out.push(b'}');
-        // The writer writes UTF-8 only.
-        return String::from_utf8(out).map_or(Value::Null, json::raw);
+        return json::raw(out);
     }
     let answer: async_graphql::indexmap::IndexMap<_, _> = answered
         .map(|(field, value)| (field.node.response_key().node.clone(), value))

@@ -430,7 +430,7 @@ impl AvailableActions {
         if ctx.data_opt::<super::json::RawAllowed>().is_some() {
             // Written once as JSON: each copy is then one string, not 16 objects to copy,
             // drop and write again.
-            value = super::json::raw(super::json::to_string(&value));
+            value = super::json::raw_of(&value);
         }
         lock(&loaders.resolved_actions.0)
             .entry(hash)
