@@ -24,17 +24,10 @@ static RAW_KEY: LazyLock<Name> = LazyLock::new(|| Name::new("$json"));
 /// A value that [`write_value`] writes as the given JSON text, unchanged. The text is
 /// kept as bytes: it comes from this writer, which writes UTF-8 only, and checking it
 /// again for every object of a page cost more than writing it.
-pub fn raw(json: Vec<u8>) -> Value {
+pub fn raw(json: impl Into<bytes::Bytes>) -> Value {
     let mut map = async_graphql::indexmap::IndexMap::with_capacity(1);
     map.insert(RAW_KEY.clone(), Value::Binary(json.into()));
     Value::Object(map)
-}
-
-/// `value` written once as JSON, as a [`raw`] value.
-pub fn raw_of(value: &Value) -> Value {
-    let mut out = Vec::new();
-    write_value(&mut out, value);
-    raw(out)
 }
 
 /// The JSON text of a value.
@@ -339,10 +332,7 @@ mod tests {
         let mut bytes = async_graphql::indexmap::IndexMap::new();
         bytes.insert(Name::new("$json"), Value::Binary(b"[2]".to_vec().into()));
         page.insert(Name::new("d"), Value::Object(bytes));
-        page.insert(
-            Name::new("e"),
-            raw_of(&Value::List(vec![raw(b"{}".to_vec())])),
-        );
+        page.insert(Name::new("e"), Value::List(vec![raw(b"{}".to_vec())]));
         assert_eq!(
             to_string(&Value::Object(page)),
             r#"{"a":[1,{"b":null}],"c":{"$json":"[1]"},"d":{"$json":[91,50,93]},"e":[{}]}"#

@@ -63,16 +63,45 @@ pub trait PlainFields: ContainerType {
     /// answers), or `None` for a field its resolver must answer.
     fn plain_field(&self, name: &str) -> Option<Value>;
 
-    /// The value of `field`, a field with a selection (an object or a list of objects),
+    /// The answer of `field`, a field with a selection (an object or a list of objects),
     /// when what it needs is already at hand (rows a list page read for all its items):
-    /// the same value its resolver answers, written through [`nested`]. `None` hands the
-    /// field to its resolver.
+    /// the same value its resolver answers, given by [`nested`] or [`nested_list`].
+    /// `None` hands the field to its resolver.
     fn plain_nested(
         &self,
         _ctx: &ContextSelectionSet<'_>,
         _field: &Positioned<Field>,
-    ) -> Option<Value> {
+    ) -> Option<Answer> {
         None
+    }
+}
+
+/// A field's answer in the plain walk: a value, or, when the answer is written by
+/// `graphql::json`, an object or a list already written as JSON (copied into its
+/// parent's text as it is, with no value or map of its own).
+#[derive(Clone)]
+pub enum Answer {
+    Value(Value),
+    Json(bytes::Bytes),
+}
+
+impl Answer {
+    /// `null`.
+    pub const NULL: Answer = Answer::Value(Value::Null);
+
+    /// The answer as a value for async-graphql.
+    pub fn into_value(self) -> Value {
+        match self {
+            Answer::Value(value) => value,
+            Answer::Json(json) => json::raw(json),
+        }
+    }
+
+    fn write(&self, out: &mut Vec<u8>) {
+        match self {
+            Answer::Value(value) => json::write_value(out, value),
+            Answer::Json(json) => out.extend_from_slice(json),
+        }
     }
 }
 
@@ -86,8 +115,8 @@ pub async fn resolve<T: PlainFields + Sync>(
     let Some(fields) = fields_of::<T>(ctx) else {
         return resolve_container(ctx, root).await;
     };
-    // Each field's value in order; `None` until its resolver has answered.
-    let mut values: Vec<Option<ServerResult<Value>>> = Vec::with_capacity(fields.len());
+    // Each field's answer in order; `None` until its resolver has answered.
+    let mut values: Vec<Option<ServerResult<Answer>>> = Vec::with_capacity(fields.len());
     let mut pending = Vec::new();
     for (i, field) in fields.iter().enumerate() {
         let value = answer_now(ctx, root, field);
@@ -113,7 +142,7 @@ pub async fn resolve<T: PlainFields + Sync>(
         }))
         .await;
         for (&i, result) in pending.iter().zip(results) {
-            values[i] = Some(result);
+            values[i] = Some(result.map(Answer::Value));
         }
     }
     let answered = fields
@@ -128,32 +157,30 @@ pub async fn resolve<T: PlainFields + Sync>(
             }
             None => None,
         });
-    Ok(object(ctx, answered, fields.len()))
+    if ctx.data_opt::<json::RawAllowed>().is_some() {
+        let mut out = Vec::with_capacity(64 * fields.len());
+        write_object(&mut out, answered);
+        return Ok(if out == b"null" {
+            Value::Null
+        } else {
+            json::raw(out)
+        });
+    }
+    Ok(object(answered))
 }
 
 /// The answer of `root` for the selection of `ctx` when every field of it can be answered
 /// at once (plain fields, and nested ones whose rows are at hand); `None` otherwise, and
 /// then the object is left to [`resolve`].
-pub fn resolve_now<T: PlainFields>(ctx: &ContextSelectionSet<'_>, root: &T) -> Option<Value> {
+pub fn resolve_now<T: PlainFields>(ctx: &ContextSelectionSet<'_>, root: &T) -> Option<Answer> {
     let fields = fields_of::<T>(ctx)?;
-    // Nested fields first: they are the ones that may not be at hand, and giving up
-    // before the plain ones are written wastes less.
-    let mut values: Vec<Option<Value>> = vec![None; fields.len()];
-    for (i, field) in fields.iter().enumerate() {
-        if !field.node.selection_set.node.items.is_empty() {
-            values[i] = Some(answer_now(ctx, root, field)?);
-        }
+    if ctx.data_opt::<json::RawAllowed>().is_some() {
+        let mut out = Vec::with_capacity(64 * fields.len());
+        write_now(ctx, root, &fields, &mut out)?;
+        return Some(Answer::Json(out.into()));
     }
-    for (i, field) in fields.iter().enumerate() {
-        if values[i].is_none() {
-            values[i] = Some(answer_now(ctx, root, field)?);
-        }
-    }
-    let answered = fields
-        .iter()
-        .zip(values)
-        .filter_map(|(field, value)| Some((*field, value?)));
-    Some(object(ctx, answered, fields.len()))
+    let answers = answers_now(ctx, root, &fields)?;
+    Some(Answer::Value(object(fields.iter().copied().zip(answers))))
 }
 
 /// The answer of a field with a selection whose object is `root`, when every field of it
@@ -162,7 +189,7 @@ pub fn nested<T: PlainFields>(
     ctx: &ContextSelectionSet<'_>,
     field: &Positioned<Field>,
     root: &T,
-) -> Option<Value> {
+) -> Option<Answer> {
     let ctx_field = ctx.with_field(field);
     resolve_now(
         &ctx_field.with_selection_set(&field.node.selection_set),
@@ -176,14 +203,27 @@ pub fn nested_list<T: PlainFields>(
     ctx: &ContextSelectionSet<'_>,
     field: &Positioned<Field>,
     items: impl IntoIterator<Item = T>,
-) -> Option<Value> {
+) -> Option<Answer> {
     let ctx_field = ctx.with_field(field);
     let ctx_set = ctx_field.with_selection_set(&field.node.selection_set);
-    let values = items
-        .into_iter()
-        .map(|item| resolve_now(&ctx_set, &item))
-        .collect::<Option<Vec<Value>>>()?;
-    Some(Value::List(values))
+    if ctx.data_opt::<json::RawAllowed>().is_none() {
+        let values = items
+            .into_iter()
+            .map(|item| resolve_now(&ctx_set, &item).map(Answer::into_value))
+            .collect::<Option<Vec<Value>>>()?;
+        return Some(Answer::Value(Value::List(values)));
+    }
+    // Every item has the same selection: its fields are collected once.
+    let fields = fields_of::<T>(&ctx_set)?;
+    let mut out = vec![b'['];
+    for (i, item) in items.into_iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_now(&ctx_set, &item, &fields, &mut out)?;
+    }
+    out.push(b']');
+    Some(Answer::Json(out.into()))
 }
 
 /// The selected fields of an object of type `T`, or `None` when the selection holds
@@ -199,45 +239,83 @@ fn fields_of<'a, T: PlainFields>(
     Some(fields)
 }
 
+/// Every field's answer, in order, when all can be given at once. Nested fields are
+/// answered first: they are the ones that may not be at hand, and giving up before the
+/// plain ones are made wastes less.
+fn answers_now<T: PlainFields>(
+    ctx: &ContextSelectionSet<'_>,
+    root: &T,
+    fields: &[&Positioned<Field>],
+) -> Option<Vec<Answer>> {
+    let mut answers: Vec<Option<Answer>> = vec![None; fields.len()];
+    for (answer, field) in answers.iter_mut().zip(fields) {
+        if !field.node.selection_set.node.items.is_empty() {
+            *answer = Some(answer_now(ctx, root, field)?);
+        }
+    }
+    for (answer, field) in answers.iter_mut().zip(fields) {
+        if answer.is_none() {
+            *answer = Some(answer_now(ctx, root, field)?);
+        }
+    }
+    answers.into_iter().collect()
+}
+
+/// Writes the object `root` as JSON when all its fields can be answered at once; on
+/// `None`, `out` is as it was.
+fn write_now<T: PlainFields>(
+    ctx: &ContextSelectionSet<'_>,
+    root: &T,
+    fields: &[&Positioned<Field>],
+    out: &mut Vec<u8>,
+) -> Option<()> {
+    let answers = answers_now(ctx, root, fields)?;
+    write_object(out, fields.iter().copied().zip(answers));
+    Some(())
+}
+
 /// The value of `field` of `root` if it can be given without waiting.
 fn answer_now<T: PlainFields>(
     ctx: &ContextSelectionSet<'_>,
     root: &T,
     field: &Positioned<Field>,
-) -> Option<Value> {
+) -> Option<Answer> {
     let name = field.node.name.node.as_str();
     if name == "__typename" {
-        return Some(Value::String(root.introspection_type_name().into_owned()));
+        return Some(Answer::Value(Value::String(
+            root.introspection_type_name().into_owned(),
+        )));
     }
     if field.node.selection_set.node.items.is_empty() {
-        root.plain_field(name)
+        root.plain_field(name).map(Answer::Value)
     } else {
         root.plain_nested(ctx, field)
     }
 }
 
-/// An object's answer from its fields' values, in order.
-fn object<'a>(
-    ctx: &ContextSelectionSet<'_>,
-    answered: impl Iterator<Item = (&'a Positioned<Field>, Value)>,
-    size: usize,
-) -> Value {
-    if ctx.data_opt::<json::RawAllowed>().is_some() {
-        let mut out = Vec::with_capacity(64 * size);
-        for (field, value) in answered {
-            out.push(if out.is_empty() { b'{' } else { b',' });
-            json::write_name(&mut out, field.node.response_key().node.as_str());
-            out.push(b':');
-            json::write_value(&mut out, &value);
-        }
-        if out.is_empty() {
-            return Value::Null;
-        }
-        out.push(b'}');
-        return json::raw(out);
+/// Writes an object from its fields' answers, in order (`null` when there are none).
+fn write_object<'a>(
+    out: &mut Vec<u8>,
+    answered: impl Iterator<Item = (&'a Positioned<Field>, Answer)>,
+) {
+    let start = out.len();
+    for (field, answer) in answered {
+        out.push(if out.len() == start { b'{' } else { b',' });
+        json::write_name(out, field.node.response_key().node.as_str());
+        out.push(b':');
+        answer.write(out);
     }
+    if out.len() == start {
+        out.extend_from_slice(b"null");
+    } else {
+        out.push(b'}');
+    }
+}
+
+/// An object's value from its fields' answers, in order.
+fn object<'a>(answered: impl Iterator<Item = (&'a Positioned<Field>, Answer)>) -> Value {
     let answer: async_graphql::indexmap::IndexMap<_, _> = answered
-        .map(|(field, value)| (field.node.response_key().node.clone(), value))
+        .map(|(field, answer)| (field.node.response_key().node.clone(), answer.into_value()))
         .collect();
     if answer.is_empty() {
         Value::Null

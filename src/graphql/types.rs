@@ -6,7 +6,9 @@ use entity::{client, firm, lifecycle_event, user};
 
 use super::context::ContextExt;
 use super::loaders::{ContactsOf, Loaders, StakeholdersOf, WorkflowsOf};
-use super::plain::{enum_value, nested, optional, plain_object, time, uuid_id, PlainFields};
+use super::plain::{
+    enum_value, nested, optional, plain_object, time, uuid_id, Answer, PlainFields,
+};
 use crate::error::{AppError, ErrorCode, ResultExt};
 use crate::service::pagination::{Page, PageArgs};
 use crate::service::{audit, billing, firms, lifecycle, outbox};
@@ -310,7 +312,7 @@ pub struct AvailableActions(pub Vec<AvailableAction>);
 
 /// One resolved `availableActions` value: the selection (by address) and the list it
 /// was resolved for.
-type ResolvedList = (usize, Vec<AvailableAction>, async_graphql::Value);
+type ResolvedList = (usize, Vec<AvailableAction>, Answer);
 
 /// Resolved `availableActions` values of one request, by a hash of selection and list.
 #[derive(Default)]
@@ -342,11 +344,13 @@ impl async_graphql::OutputType for AvailableActions {
             return async_graphql::OutputType::resolve(&self.0, ctx, field).await;
         };
         let key = self.key(field);
-        if let Some(value) = self.remembered(loaders, key) {
-            return Ok(value);
+        if let Some(answer) = self.remembered(loaders, key) {
+            return Ok(answer.into_value());
         }
         let value = async_graphql::OutputType::resolve(&self.0, ctx, field).await?;
-        Ok(self.remember(ctx, loaders, key, value))
+        Ok(self
+            .remember(ctx, loaders, key, Answer::Value(value))
+            .into_value())
     }
 }
 
@@ -375,15 +379,15 @@ impl AvailableActions {
         &self,
         ctx: &async_graphql::ContextSelectionSet<'_>,
         field: &async_graphql::Positioned<async_graphql::parser::types::Field>,
-    ) -> Option<async_graphql::Value> {
+    ) -> Option<Answer> {
         let loaders = ctx.data_opt::<Loaders>()?;
         let key = self.key(field);
-        if let Some(value) = self.remembered(loaders, key) {
-            return Some(value);
+        if let Some(answer) = self.remembered(loaders, key) {
+            return Some(answer);
         }
-        let value =
+        let answer =
             super::plain::nested_list(ctx, field, self.0.iter().map(AvailableActionFields))?;
-        Some(self.remember(ctx, loaders, key, value))
+        Some(self.remember(ctx, loaders, key, answer))
     }
 
     /// The selection (its node's address: the node lives as long as the request's
@@ -406,12 +410,8 @@ impl AvailableActions {
         (selection, hash)
     }
 
-    /// The value this request already resolved for the same selection and list.
-    fn remembered(
-        &self,
-        loaders: &Loaders,
-        (selection, hash): (usize, u64),
-    ) -> Option<async_graphql::Value> {
+    /// The answer this request already gave for the same selection and list.
+    fn remembered(&self, loaders: &Loaders, (selection, hash): (usize, u64)) -> Option<Answer> {
         lock(&loaders.resolved_actions.0)
             .get(&hash)?
             .iter()
@@ -419,24 +419,28 @@ impl AvailableActions {
             .map(|(_, _, value)| value.clone())
     }
 
-    /// Keeps a resolved value for the other clients with the same list, and answers it.
+    /// Keeps an answer for the other clients with the same list, and gives it back.
     fn remember(
         &self,
         ctx: &async_graphql::ContextSelectionSet<'_>,
         loaders: &Loaders,
         (selection, hash): (usize, u64),
-        mut value: async_graphql::Value,
-    ) -> async_graphql::Value {
-        if ctx.data_opt::<super::json::RawAllowed>().is_some() {
-            // Written once as JSON: each copy is then one string, not 16 objects to copy,
-            // drop and write again.
-            value = super::json::raw_of(&value);
+        mut answer: Answer,
+    ) -> Answer {
+        if let Answer::Value(value) = &answer {
+            if ctx.data_opt::<super::json::RawAllowed>().is_some() {
+                // Written once as JSON: each copy is then one shared text, not 16 objects
+                // to copy, drop and write again.
+                let mut out = Vec::new();
+                super::json::write_value(&mut out, value);
+                answer = Answer::Json(out.into());
+            }
         }
         lock(&loaders.resolved_actions.0)
             .entry(hash)
             .or_default()
-            .push((selection, self.0.clone(), value.clone()));
-        value
+            .push((selection, self.0.clone(), answer.clone()));
+        answer
     }
 }
 
@@ -501,7 +505,7 @@ impl PlainFields for ClientFields<'_> {
         &self,
         ctx: &async_graphql::ContextSelectionSet<'_>,
         field: &async_graphql::Positioned<async_graphql::parser::types::Field>,
-    ) -> Option<async_graphql::Value> {
+    ) -> Option<Answer> {
         let primed = &ctx.data_opt::<Loaders>()?.primed;
         match field.node.name.node.as_str() {
             "availableActions" => {
@@ -512,7 +516,7 @@ impl PlainFields for ClientFields<'_> {
             }
             "latestEvent" => match primed.newest_events(self.0.id, 1)?.first() {
                 Some(event) => nested(ctx, field, &LifecycleEventFields(event)),
-                None => Some(async_graphql::Value::Null),
+                None => Some(Answer::NULL),
             },
             _ => None,
         }
@@ -815,14 +819,14 @@ impl PlainFields for LifecycleEventFields<'_> {
         &self,
         ctx: &async_graphql::ContextSelectionSet<'_>,
         field: &async_graphql::Positioned<async_graphql::parser::types::Field>,
-    ) -> Option<async_graphql::Value> {
+    ) -> Option<Answer> {
         match field.node.name.node.as_str() {
             "actor" => match self.0.actor_id {
                 Some(id) => {
                     let user = ctx.data_opt::<Loaders>()?.primed.user(id)?;
                     nested(ctx, field, &UserFields(&user))
                 }
-                None => Some(async_graphql::Value::Null),
+                None => Some(Answer::NULL),
             },
             _ => None,
         }
@@ -917,7 +921,7 @@ impl PlainFields for ClientEdgeFields<'_> {
         &self,
         ctx: &async_graphql::ContextSelectionSet<'_>,
         field: &async_graphql::Positioned<async_graphql::parser::types::Field>,
-    ) -> Option<async_graphql::Value> {
+    ) -> Option<Answer> {
         match field.node.name.node.as_str() {
             "node" => nested(ctx, field, &ClientFields(&self.0.node.0)),
             _ => None,
