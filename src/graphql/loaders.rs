@@ -103,6 +103,8 @@ struct PrimedRows {
     /// The newest `limit + 1` events of a client, by (client, limit), as
     /// `NewestEventsLoader` gives them.
     newest_events: FastMap<(Uuid, u64), Arc<[lifecycle_event::Model]>>,
+    /// The latest event of a client (`None`: it has none).
+    latest: FastMap<Uuid, Option<Arc<lifecycle_event::Model>>>,
     users: FastMap<Uuid, Arc<user::Model>>,
 }
 
@@ -122,6 +124,12 @@ impl Primed {
     /// its page read them.
     pub fn newest_events(&self, client: Uuid, limit: u64) -> Option<Arc<[lifecycle_event::Model]>> {
         self.rows().newest_events.get(&(client, limit)).cloned()
+    }
+
+    /// The latest event of a client (`Some(None)`: it has none), if its page read it.
+    #[allow(clippy::option_option)]
+    pub fn latest_event(&self, client: Uuid) -> Option<Option<Arc<lifecycle_event::Model>>> {
+        self.rows().latest.get(&client).cloned()
     }
 
     /// A staff user, if a page read them (as the actor of an event).
@@ -157,6 +165,17 @@ impl Loaders {
             .load_one((client, limit))
             .await?
             .unwrap_or_default())
+    }
+
+    /// The latest event of a client.
+    pub async fn latest_event_of(
+        &self,
+        client: Uuid,
+    ) -> async_graphql::Result<Option<lifecycle_event::Model>> {
+        if let Some(latest) = self.primed.latest_event(client) {
+            return Ok(latest.map(|e| (*e).clone()));
+        }
+        Ok(self.newest_events_of(client, 1).await?.into_iter().next())
     }
 
     /// A staff user by id.
@@ -240,7 +259,9 @@ fn first_page_limit(field: &async_graphql::SelectionField<'_>) -> Option<u64> {
 /// What the selection below a page of clients asks for.
 #[derive(Default)]
 struct Wanted {
+    /// The page sizes of first `history` pages.
     event_limits: std::collections::BTreeSet<u64>,
+    latest_event: bool,
     actors: bool,
     facts: bool,
     contacts: bool,
@@ -260,7 +281,7 @@ fn scan_client(field: async_graphql::SelectionField<'_>, wanted: &mut Wanted) {
             "stakeholders" => wanted.stakeholders = true,
             "workflows" => wanted.workflows = true,
             "latestEvent" => {
-                wanted.event_limits.insert(1);
+                wanted.latest_event = true;
                 wanted.actors |= wants_actor(f.selection_set());
             }
             "history" => {
@@ -372,7 +393,7 @@ pub async fn prefetch_for_clients(
             .await;
     }
     let mut actor_ids = std::collections::BTreeSet::new();
-    for limit in wanted.event_limits {
+    for &limit in &wanted.event_limits {
         let mut rows = audit::newest_events(services, &ids, limit + 1)
             .await
             .map_err(|e| e.extend())?;
@@ -381,6 +402,32 @@ pub async fn prefetch_for_clients(
             let events = rows.remove(id).unwrap_or_default();
             actor_ids.extend(events.iter().filter_map(|e| e.actor_id));
             primed.newest_events.insert((*id, limit), events.into());
+        }
+    }
+    if wanted.latest_event {
+        // The first row of any first history page is the latest event; without one, the
+        // latest events are read on their own (one row per client, which SQLite finds
+        // with no temporary table).
+        let mut primed = loaders.primed.rows();
+        if let Some(&limit) = wanted.event_limits.first() {
+            for id in &ids {
+                let latest = primed
+                    .newest_events
+                    .get(&(*id, limit))
+                    .and_then(|events| events.first().cloned());
+                primed.latest.insert(*id, latest.map(Arc::new));
+            }
+        } else {
+            drop(primed);
+            let mut rows = audit::newest_events(services, &ids, 1)
+                .await
+                .map_err(|e| e.extend())?;
+            let mut primed = loaders.primed.rows();
+            for id in &ids {
+                let latest = rows.remove(id).and_then(|events| events.into_iter().next());
+                actor_ids.extend(latest.as_ref().and_then(|e| e.actor_id));
+                primed.latest.insert(*id, latest.map(Arc::new));
+            }
         }
     }
     if wanted.actors && !actor_ids.is_empty() {

@@ -514,8 +514,8 @@ impl PlainFields for ClientFields<'_> {
                 let now = ctx.services().ok()?.clock.now();
                 AvailableActions::of(self.0, &facts, role, now).answer_now(ctx, field)
             }
-            "latestEvent" => match primed.newest_events(self.0.id, 1)?.first() {
-                Some(event) => nested(ctx, field, &LifecycleEventFields(event)),
+            "latestEvent" => match primed.latest_event(self.0.id)? {
+                Some(event) => nested(ctx, field, &LifecycleEventFields(&event)),
                 None => Some(Answer::NULL),
             },
             _ => None,
@@ -700,8 +700,10 @@ impl<'a> ClientFields<'a> {
     ) -> async_graphql::Result<Option<LifecycleEvent>> {
         boxed(async move {
             let loaders = ctx.data::<Loaders>()?;
-            let rows = loaders.newest_events_of(self.0.id, 1).await?;
-            Ok(rows.into_iter().next().map(LifecycleEvent))
+            Ok(loaders
+                .latest_event_of(self.0.id)
+                .await?
+                .map(LifecycleEvent))
         })
         .await
     }

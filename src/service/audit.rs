@@ -215,9 +215,12 @@ async fn newest_events_of(
             .map(|c| format!("e.{c}"))
             .collect::<Vec<_>>()
             .join(", ");
+        // One row per client is found by `=`, which needs no temporary table for the
+        // subquery's rows (one per client).
+        let op = if limit == 1 { "=" } else { "IN" };
         format!(
             "WITH c(id) AS (VALUES {}) SELECT {cols} FROM c JOIN lifecycle_events e \
-             ON e.rowid IN (SELECT x.rowid FROM lifecycle_events x WHERE x.client_id = c.id \
+             ON e.rowid {op} (SELECT x.rowid FROM lifecycle_events x WHERE x.client_id = c.id \
              ORDER BY x.at DESC, x.id DESC LIMIT ?)",
             vec!["(?)"; client_ids.len()].join(", ")
         )
