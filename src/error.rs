@@ -97,12 +97,14 @@ pub enum AppError {
         message: String,
         field: Option<&'static str>,
     },
-    #[error("{}", transition_message(*.action, *.from, .allowed, .detail.as_deref()))]
+    #[error("{}", transition_message(*.action, *.from, .allowed, *.detail))]
     InvalidTransition {
         action: LifecycleAction,
         from: ClientStatus,
-        allowed: Vec<ClientStatus>,
-        detail: Option<String>,
+        /// The rule's statuses (rules are static data).
+        allowed: &'static [ClientStatus],
+        /// Why not, when the status alone allows it (the rules' own sentences).
+        detail: Option<&'static str>,
     },
     /// A contact or workflow is not in a state that allows the change.
     #[error("{0}")]

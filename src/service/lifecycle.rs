@@ -389,11 +389,11 @@ pub fn check(
             )));
         }
     }
-    let refuse = |detail: Option<&str>| AppError::InvalidTransition {
+    let refuse = |detail: Option<&'static str>| AppError::InvalidTransition {
         action,
         from: client.status,
-        allowed: rule.from.to_vec(),
-        detail: detail.map(str::to_string),
+        allowed: rule.from,
+        detail,
     };
     if !rule.from.contains(&client.status) {
         return Err(refuse(None));
@@ -1163,7 +1163,7 @@ mod tests {
                         match res {
                             Err(AppError::InvalidTransition { from, allowed, .. }) => {
                                 assert_eq!(from, status, "{case}");
-                                assert_eq!(allowed, r.from.to_vec(), "{case}");
+                                assert_eq!(allowed, r.from, "{case}");
                             }
                             other => panic!("{case}: {other:?}"),
                         }
