@@ -48,6 +48,7 @@ pub async fn connect_and_migrate(
             separate_writer: pools.separate_writer,
             clock: Clock::default(),
             webhooks: crate::service::webhooks::WebhookSettings::default(),
+            stats: pools.stats.clone(),
         },
         pools.stats,
     ))

@@ -335,7 +335,7 @@ pub async fn prefetch_for_clients(
     }
     let ids: Vec<Uuid> = clients.iter().map(|c| c.id).collect();
     if wanted.facts {
-        let facts = lifecycle::load_facts(&services.db, &ids)
+        let facts = lifecycle::load_page_facts(services, &ids)
             .await
             .map_err(|e| e.extend())?;
         loaders

@@ -2,8 +2,8 @@ use chrono::{DateTime, Utc};
 use entity::{lifecycle_event, ClientStatus, LifecycleAction, LifecycleReason};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, Order,
-    QueryFilter, Statement,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, Order, QueryFilter,
+    Statement,
 };
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -111,7 +111,7 @@ pub async fn history(
     let select = lifecycle_event::Entity::find()
         .filter(E::FirmId.eq(firm_id))
         .filter(E::ClientId.eq(client_id));
-    fetch_page(&svc.db, select, events_order(), &window, key).await
+    fetch_page(svc, select, events_order(), &window, key).await
 }
 
 /// The number of events of one client.
@@ -135,7 +135,7 @@ pub async fn audit_log(
     actor.require(Role::Admin, "read the audit log")?;
     let window = page.window(ORDER_TAG)?;
     let select = lifecycle_event::Entity::find().filter(E::FirmId.eq(actor.firm_id()));
-    fetch_page(&svc.db, select, events_order(), &window, key).await
+    fetch_page(svc, select, events_order(), &window, key).await
 }
 
 /// The firm's event count (ADMIN).
@@ -225,8 +225,8 @@ async fn newest_events_of(
             vec!["(?)"; client_ids.len()].join(", ")
         )
     };
-    let rows = EventRow::find_by_statement(Statement::from_sql_and_values(backend, sql, values))
-        .all(&svc.db)
+    let rows: Vec<EventRow> = svc
+        .read_models(Statement::from_sql_and_values(backend, sql, values))
         .await?;
     Ok(rows.into_iter().map(|r| r.0).collect())
 }

@@ -127,12 +127,15 @@ pub async fn of_clients<C: ConnectionTrait>(
     conn: &C,
     client_ids: &[Uuid],
 ) -> AppResult<Vec<subscription::Model>> {
-    Ok(subscription::Entity::find()
+    Ok(of_clients_select(client_ids).all(conn).await?)
+}
+
+/// The SELECT of [`of_clients`].
+pub fn of_clients_select(client_ids: &[Uuid]) -> sea_orm::Select<subscription::Entity> {
+    subscription::Entity::find()
         .filter(subscription::Column::ClientId.is_in(client_ids.iter().copied()))
         .order_by_desc(subscription::Column::PeriodStart)
         .order_by_desc(subscription::Column::Id)
-        .all(conn)
-        .await?)
 }
 
 /// The running subscription among a client's (newest first): not ended, period not over.

@@ -396,7 +396,7 @@ pub async fn list(
         id: client::Column::Id,
         direction,
     };
-    let page = fetch_page(&svc.db, select, keyset, &window, |c: &ClientRow| {
+    let page = fetch_page(svc, select, keyset, &window, |c: &ClientRow| {
         (field.value(&c.0), c.0.id)
     })
     .await?;

@@ -203,18 +203,25 @@ pub async fn by_ids(svc: &Services, ids: &[Uuid]) -> AppResult<Vec<contact::Mode
         .await?)
 }
 
+/// (client, contact) pairs of ACTIVE contacts and (client, workflow) pairs of ACTIVE
+/// workflows.
+pub type ActiveIds = (Vec<(Uuid, Uuid)>, Vec<(Uuid, Uuid)>);
+
 /// The ACTIVE contacts' ids and ACTIVE workflows' ids of several clients, each in id
 /// order: one statement for both, the clients' ids bound once.
-pub async fn active_ids<C: ConnectionTrait>(
-    conn: &C,
-    client_ids: &[Uuid],
-) -> AppResult<(Vec<(Uuid, Uuid)>, Vec<(Uuid, Uuid)>)> {
-    let (mut contacts, mut workflows) = (Vec::new(), Vec::new());
+pub async fn active_ids<C: ConnectionTrait>(conn: &C, client_ids: &[Uuid]) -> AppResult<ActiveIds> {
+    match active_ids_statement(conn.get_database_backend(), client_ids) {
+        Some(stmt) => active_ids_of(conn.query_all_raw(stmt).await?),
+        None => Ok((Vec::new(), Vec::new())),
+    }
+}
+
+/// The statement of [`active_ids`]; `None` for no clients.
+pub fn active_ids_statement(backend: DbBackend, client_ids: &[Uuid]) -> Option<Statement> {
     let n = client_ids.len();
     if n == 0 {
-        return Ok((contacts, workflows));
+        return None;
     }
-    let backend = conn.get_database_backend();
     let ids = if backend == DbBackend::Postgres {
         (1..=n).map(|i| format!("(${i}::uuid)")).collect::<Vec<_>>()
     } else {
@@ -237,10 +244,13 @@ pub async fn active_ids<C: ConnectionTrait>(
     let mut values: Vec<sea_orm::Value> = client_ids.iter().map(|id| (*id).into()).collect();
     values.push(ContactStatus::Active.into());
     values.push(WorkflowStatus::Active.into());
-    for row in conn
-        .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
-        .await?
-    {
+    Some(Statement::from_sql_and_values(backend, sql, values))
+}
+
+/// The rows of [`active_ids_statement`]: (client, contact) and (client, workflow) pairs.
+pub fn active_ids_of(rows: Vec<sea_orm::QueryResult>) -> AppResult<ActiveIds> {
+    let (mut contacts, mut workflows) = (Vec::new(), Vec::new());
+    for row in rows {
         let kind: i32 = row.try_get_by_index(0)?;
         let pair = (row.try_get_by_index(1)?, row.try_get_by_index(2)?);
         if kind == 0 {

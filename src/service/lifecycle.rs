@@ -296,29 +296,56 @@ impl Facts {
     }
 }
 
-/// The facts of several clients, in three statements.
+/// The facts of several clients (every one gets an entry), in two statements.
 pub async fn load_facts<C: ConnectionTrait>(
     conn: &C,
     client_ids: &[Uuid],
 ) -> AppResult<HashMap<Uuid, Facts>> {
+    if client_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let active = contacts::active_ids(conn, client_ids).await?;
+    let subscriptions = billing::of_clients(conn, client_ids).await?;
+    Ok(facts_of(client_ids, active, subscriptions))
+}
+
+/// [`load_facts`] for a page of clients, read outside any transaction as the page's other
+/// rows are (`Services::read_all`).
+pub async fn load_page_facts(
+    svc: &Services,
+    client_ids: &[Uuid],
+) -> AppResult<HashMap<Uuid, Facts>> {
+    let Some(stmt) = contacts::active_ids_statement(svc.db.get_database_backend(), client_ids)
+    else {
+        return Ok(HashMap::new());
+    };
+    let active = contacts::active_ids_of(svc.read_all(stmt).await?)?;
+    let subscriptions = svc
+        .read_select(billing::of_clients_select(client_ids))
+        .await?;
+    Ok(facts_of(client_ids, active, subscriptions))
+}
+
+/// Each client's facts (every client gets an entry) from the rows read for them.
+fn facts_of(
+    client_ids: &[Uuid],
+    (contacts, workflows): contacts::ActiveIds,
+    subscriptions: Vec<entity::subscription::Model>,
+) -> HashMap<Uuid, Facts> {
     let mut out: HashMap<Uuid, Facts> = client_ids
         .iter()
         .map(|id| (*id, Facts::default()))
         .collect();
-    if client_ids.is_empty() {
-        return Ok(out);
-    }
-    let (contacts, workflows) = contacts::active_ids(conn, client_ids).await?;
     for (client_id, id) in contacts {
         out.entry(client_id).or_default().active_contacts.push(id);
     }
     for (client_id, id) in workflows {
         out.entry(client_id).or_default().active_workflows.push(id);
     }
-    for s in billing::of_clients(conn, client_ids).await? {
+    for s in subscriptions {
         out.entry(s.client_id).or_default().subscriptions.push(s);
     }
-    Ok(out)
+    out
 }
 
 /// What an allowed action will do.

@@ -83,6 +83,8 @@ pub struct Services {
     pub events: events::EventBus,
     /// Retry delay and target rules of webhooks.
     pub webhooks: webhooks::WebhookSettings,
+    /// Statements sent (also by the reads that bypass SeaORM's connection).
+    pub stats: Arc<crate::db::DbStats>,
 }
 
 impl Services {
@@ -93,6 +95,36 @@ impl Services {
             pools.push(("write", crate::db::pool_stats(&self.writer)));
         }
         pools
+    }
+
+    /// The rows of a read on `db`, outside any transaction (see `db::read_all`).
+    pub async fn read_all(
+        &self,
+        stmt: sea_orm::Statement,
+    ) -> Result<Vec<sea_orm::QueryResult>, sea_orm::DbErr> {
+        crate::db::read_all(&self.db, &self.stats, stmt).await
+    }
+
+    /// The rows of a read on `db` decoded as `M`.
+    pub async fn read_models<M: sea_orm::FromQueryResult>(
+        &self,
+        stmt: sea_orm::Statement,
+    ) -> Result<Vec<M>, sea_orm::DbErr> {
+        self.read_all(stmt)
+            .await?
+            .iter()
+            .map(|row| M::from_query_result(row, ""))
+            .collect()
+    }
+
+    /// The rows of a SELECT built with SeaORM, read as [`Services::read_models`] does.
+    pub async fn read_select<E: sea_orm::EntityTrait, M: sea_orm::FromQueryResult>(
+        &self,
+        select: sea_orm::Select<E>,
+    ) -> Result<Vec<M>, sea_orm::DbErr> {
+        use sea_orm::QueryTrait;
+        self.read_models(select.build(self.db.get_database_backend()))
+            .await
     }
 
     /// Opens a transaction that will write (`BEGIN IMMEDIATE` on SQLite).

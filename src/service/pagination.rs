@@ -179,8 +179,8 @@ pub struct Keyset<'a, E: EntityTrait> {
 
 /// Runs `select` as one keyset page of rows decoded as `M`. `key_of` reads the sort
 /// value back from a row to build its cursor.
-pub async fn fetch_page<E, M, C>(
-    db: &C,
+pub async fn fetch_page<E, M>(
+    svc: &super::Services,
     select: Select<E>,
     order: Keyset<'_, E>,
     window: &Window,
@@ -189,7 +189,6 @@ pub async fn fetch_page<E, M, C>(
 where
     E: EntityTrait,
     M: FromQueryResult + Send + Sync,
-    C: sea_orm::ConnectionTrait,
 {
     let Keyset {
         tag: field,
@@ -221,12 +220,13 @@ where
     } else {
         Order::Desc
     };
-    let mut rows = select
-        .order_by(key, order.clone())
-        .order_by(id, order)
-        .limit(window.limit + 1)
-        .into_model::<M>()
-        .all(db)
+    let mut rows: Vec<M> = svc
+        .read_select(
+            select
+                .order_by(key, order.clone())
+                .order_by(id, order)
+                .limit(window.limit + 1),
+        )
         .await?;
     let more = rows.len() as u64 > window.limit;
     rows.truncate(usize::try_from(window.limit).unwrap_or(usize::MAX));

@@ -11,10 +11,13 @@ use crate::error::{AppError, AppResult, EmailHolder};
 
 /// The active user behind a token, or `None` (unknown or deactivated).
 pub async fn authenticate(svc: &Services, user_id: Uuid) -> AppResult<Option<user::Model>> {
-    Ok(user::Entity::find_by_id(user_id)
-        .one(&svc.db)
-        .await?
-        .filter(|u| u.active))
+    let found: Vec<user::Model> = svc
+        .read_select(sea_orm::QuerySelect::limit(
+            user::Entity::find_by_id(user_id),
+            1,
+        ))
+        .await?;
+    Ok(found.into_iter().next().filter(|u| u.active))
 }
 
 /// A user by e-mail address (any firm), for the `token` command.
@@ -37,9 +40,8 @@ pub async fn list(svc: &Services, actor: &Actor) -> AppResult<Vec<user::Model>> 
 
 /// Several users by id, for data loaders.
 pub async fn by_ids(svc: &Services, ids: &[Uuid]) -> AppResult<Vec<user::Model>> {
-    Ok(user::Entity::find()
-        .filter(user::Column::Id.is_in(ids.iter().copied()))
-        .all(&svc.db)
+    Ok(svc
+        .read_select(user::Entity::find().filter(user::Column::Id.is_in(ids.iter().copied())))
         .await?)
 }
 
