@@ -127,7 +127,6 @@ impl Primed {
     }
 
     /// The latest event of a client (`Some(None)`: it has none), if its page read it.
-    #[allow(clippy::option_option)]
     pub fn latest_event(&self, client: Uuid) -> Option<Option<Arc<lifecycle_event::Model>>> {
         self.rows().latest.get(&client).cloned()
     }

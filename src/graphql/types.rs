@@ -303,9 +303,10 @@ impl<'a> AvailableActionFields<'a> {
 /// The clients of a page mostly share one status, role and situation, so their 16 answers
 /// are mostly identical; resolving each list field by field (a future and a map entry per
 /// field, 64 per client, and a sentence formatted for every refusal) was most of the cost
-/// of a page that asks for them. The first client with a given list resolves it through
-/// async-graphql as usual; the others of the same request and selection take a copy of
-/// that value (written once as JSON when the answer is written by `graphql::json`).
+/// of a page that asks for them. The first client with a given list resolves it (by the
+/// plain walk when the page read the rules' facts, else through async-graphql); the
+/// others of the same request and selection take a copy of that answer (written once as
+/// JSON when the answer is written by `graphql::json`).
 /// Nothing in the list can fail or depend on anything but the list itself, the selection
 /// and the request's variables.
 pub struct AvailableActions(pub Vec<AvailableAction>);

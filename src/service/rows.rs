@@ -87,7 +87,10 @@ impl Times for PgRow {
 
 impl Times for SqliteRow {
     fn time(&self, index: usize) -> Result<DateTime<Utc>, sqlx::Error> {
-        match self.try_get_unchecked::<&str, _>(index).map(timestamp::parse_utc) {
+        match self
+            .try_get_unchecked::<&str, _>(index)
+            .map(timestamp::parse_utc)
+        {
             Ok(Some(at)) => Ok(at),
             _ => self.try_get(index),
         }
