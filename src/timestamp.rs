@@ -11,14 +11,32 @@ use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, SecondsFormat, Timelike, 
 /// Appends `at` as `at.to_rfc3339_opts(SecondsFormat::AutoSi, use_z)` writes it: no
 /// fraction, or 3, 6 or 9 digits as the nanoseconds need, then `Z` or `+00:00`.
 pub fn write_rfc3339(out: &mut String, at: &DateTime<Utc>, use_z: bool) {
+    match rfc3339_ascii(at, use_z) {
+        // Only ASCII digits and punctuation were written.
+        Some((buf, len)) => out.push_str(std::str::from_utf8(&buf[..len]).unwrap_or_default()),
+        None => out.push_str(&at.to_rfc3339_opts(SecondsFormat::AutoSi, use_z)),
+    }
+}
+
+/// Appends `at` as [`write_rfc3339`] writes it, as a JSON string.
+pub fn write_rfc3339_json(out: &mut Vec<u8>, at: &DateTime<Utc>, use_z: bool) {
+    out.push(b'"');
+    match rfc3339_ascii(at, use_z) {
+        Some((buf, len)) => out.extend_from_slice(&buf[..len]),
+        None => out.extend_from_slice(at.to_rfc3339_opts(SecondsFormat::AutoSi, use_z).as_bytes()),
+    }
+    out.push(b'"');
+}
+
+/// The text of [`write_rfc3339`] in ASCII and its length, or `None` for the times left to
+/// chrono: years of five digits or below zero, and leap seconds.
+fn rfc3339_ascii(at: &DateTime<Utc>, use_z: bool) -> Option<([u8; 35], usize)> {
     let naive = at.naive_utc();
     let (date, time) = (naive.date(), naive.time());
     let year = date.year();
     let nanos = time.nanosecond();
-    // Years of five digits or below zero, and leap seconds, are chrono's to write.
     if !(0..=9999).contains(&year) || nanos >= 1_000_000_000 {
-        out.push_str(&at.to_rfc3339_opts(SecondsFormat::AutoSi, use_z));
-        return;
+        return None;
     }
     let year = year as u32;
     let seconds = time.num_seconds_from_midnight();
@@ -48,8 +66,7 @@ pub fn write_rfc3339(out: &mut String, at: &DateTime<Utc>, use_z: bool) {
     let zone: &[u8] = if use_z { b"Z" } else { b"+00:00" };
     buf[len..len + zone.len()].copy_from_slice(zone);
     len += zone.len();
-    // Only ASCII digits and punctuation were written.
-    out.push_str(std::str::from_utf8(&buf[..len]).unwrap_or_default());
+    Some((buf, len))
 }
 
 /// `at.to_rfc3339()`, as async-graphql's `DateTime` scalar answers it.
@@ -167,6 +184,9 @@ mod tests {
                 );
             }
             assert_eq!(rfc3339(&at), at.to_rfc3339());
+            let mut json = Vec::new();
+            write_rfc3339_json(&mut json, &at, false);
+            assert_eq!(json, serde_json::to_vec(&at.to_rfc3339()).unwrap());
         }
     }
 
@@ -181,6 +201,9 @@ mod tests {
             .and_utc();
         for at in [far, before, leap] {
             assert_eq!(rfc3339(&at), at.to_rfc3339());
+            let mut json = Vec::new();
+            write_rfc3339_json(&mut json, &at, false);
+            assert_eq!(json, serde_json::to_vec(&at.to_rfc3339()).unwrap());
         }
     }
 

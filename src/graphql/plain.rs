@@ -63,6 +63,13 @@ pub trait PlainFields: ContainerType {
     /// answers), or `None` for a field its resolver must answer.
     fn plain_field(&self, name: &str) -> Option<Value>;
 
+    /// Writes the JSON of the plain field `name` as [`PlainFields::plain_field`] answers
+    /// it; false for a field its resolver must answer. Types whose fields are many on a
+    /// page write the common ones straight from the model, with no value in between.
+    fn write_plain(&self, name: &str, out: &mut Vec<u8>) -> bool {
+        write_value_of(self, name, out)
+    }
+
     /// The answer of `field`, a field with a selection (an object or a list of objects),
     /// when what it needs is already at hand (rows a list page read for all its items):
     /// the same value its resolver answers, given by [`nested`] or [`nested_list`].
@@ -169,6 +176,17 @@ pub async fn resolve<T: PlainFields + Sync>(
     Ok(object(answered))
 }
 
+/// Writes the value [`PlainFields::plain_field`] gives for `name`; false when it gives none.
+pub fn write_value_of<T: PlainFields + ?Sized>(root: &T, name: &str, out: &mut Vec<u8>) -> bool {
+    match root.plain_field(name) {
+        Some(value) => {
+            json::write_value(out, &value);
+            true
+        }
+        None => false,
+    }
+}
+
 /// The answer of `root` for the selection of `ctx` when every field of it can be answered
 /// at once (plain fields, and nested ones whose rows are at hand); `None` otherwise, and
 /// then the object is left to [`resolve`].
@@ -269,8 +287,41 @@ fn write_now<T: PlainFields>(
     fields: &[&Positioned<Field>],
     out: &mut Vec<u8>,
 ) -> Option<()> {
-    let answers = answers_now(ctx, root, fields)?;
-    write_object(out, fields.iter().copied().zip(answers));
+    // Nested fields first, as in `answers_now`.
+    let nested = fields
+        .iter()
+        .map(|field| {
+            if field.node.selection_set.node.items.is_empty() {
+                Some(None)
+            } else {
+                answer_now(ctx, root, field).map(Some)
+            }
+        })
+        .collect::<Option<Vec<Option<Answer>>>>()?;
+    let start = out.len();
+    for (field, nested) in fields.iter().zip(nested) {
+        out.push(if out.len() == start { b'{' } else { b',' });
+        json::write_name(out, field.node.response_key().node.as_str());
+        out.push(b':');
+        let name = field.node.name.node.as_str();
+        match nested {
+            Some(answer) => answer.write(out),
+            None if name == "__typename" => {
+                json::write_str(out, &root.introspection_type_name());
+            }
+            None => {
+                if !root.write_plain(name, out) {
+                    out.truncate(start);
+                    return None;
+                }
+            }
+        }
+    }
+    if out.len() == start {
+        out.extend_from_slice(b"null");
+    } else {
+        out.push(b'}');
+    }
     Some(())
 }
 
@@ -399,6 +450,38 @@ pub fn uuid_id(id: &uuid::Uuid) -> Value {
 /// The value of an enum item, as its resolver answers it.
 pub fn enum_value<T: async_graphql::resolver_utils::EnumType>(value: T) -> Value {
     async_graphql::resolver_utils::enum_value(value)
+}
+
+/// Writes an enum item as [`enum_value`] answers it.
+pub fn write_enum<T: async_graphql::resolver_utils::EnumType>(out: &mut Vec<u8>, value: T) {
+    match T::items().iter().find(|item| item.value == value) {
+        Some(item) => json::write_name(out, item.name),
+        None => json::write_value(out, &enum_value(value)),
+    }
+}
+
+/// Writes an `ID` made from a UUID as [`uuid_id`] answers it.
+pub fn write_uuid(out: &mut Vec<u8>, id: &uuid::Uuid) {
+    out.push(b'"');
+    out.extend_from_slice(
+        id.hyphenated()
+            .encode_lower(&mut uuid::Uuid::encode_buffer())
+            .as_bytes(),
+    );
+    out.push(b'"');
+}
+
+/// Writes a `DateTime` as [`time`] answers it.
+pub fn write_time(out: &mut Vec<u8>, at: &chrono::DateTime<chrono::Utc>) {
+    crate::timestamp::write_rfc3339_json(out, at, false);
+}
+
+/// Writes a nullable string as its resolver answers it.
+pub fn write_opt_str(out: &mut Vec<u8>, text: Option<&str>) {
+    match text {
+        Some(text) => json::write_str(out, text),
+        None => out.extend_from_slice(b"null"),
+    }
 }
 
 /// `null`, or the value of what is there.

@@ -7,7 +7,8 @@ use entity::{client, firm, lifecycle_event, user};
 use super::context::ContextExt;
 use super::loaders::{ContactsOf, Loaders, StakeholdersOf, WorkflowsOf};
 use super::plain::{
-    enum_value, nested, optional, plain_object, time, uuid_id, Answer, PlainFields,
+    enum_value, nested, optional, plain_object, time, uuid_id, write_enum, write_opt_str,
+    write_time, write_uuid, write_value_of, Answer, PlainFields,
 };
 use crate::error::{AppError, ErrorCode, ResultExt};
 use crate::service::pagination::{Page, PageArgs};
@@ -209,6 +210,17 @@ impl PlainFields for UserFields<'_> {
             "createdAt" => time(&u.created_at),
             _ => return None,
         })
+    }
+
+    fn write_plain(&self, name: &str, out: &mut Vec<u8>) -> bool {
+        let u = self.0;
+        match name {
+            "id" => write_uuid(out, &u.id),
+            "name" => super::json::write_str(out, &u.name),
+            "email" => super::json::write_str(out, &u.email),
+            _ => return write_value_of(self, name, out),
+        }
+        true
     }
 }
 
@@ -500,6 +512,21 @@ impl PlainFields for ClientFields<'_> {
             "statusChangedAt" => time(&c.status_changed_at),
             _ => return None,
         })
+    }
+
+    fn write_plain(&self, name: &str, out: &mut Vec<u8>) -> bool {
+        let c = self.0;
+        match name {
+            "id" => write_uuid(out, &c.id),
+            "name" => super::json::write_str(out, &c.name),
+            "email" => write_opt_str(out, c.email.as_deref()),
+            "status" => write_enum(out, ClientStatus::from(c.status)),
+            "createdAt" => write_time(out, &c.created_at),
+            "updatedAt" => write_time(out, &c.updated_at),
+            "statusChangedAt" => write_time(out, &c.status_changed_at),
+            _ => return write_value_of(self, name, out),
+        }
+        true
     }
 
     fn plain_nested(
@@ -818,6 +845,17 @@ impl PlainFields for LifecycleEventFields<'_> {
         })
     }
 
+    fn write_plain(&self, name: &str, out: &mut Vec<u8>) -> bool {
+        let e = self.0;
+        match name {
+            "id" => write_uuid(out, &e.id),
+            "action" => write_enum(out, LifecycleAction::from(e.action)),
+            "at" => write_time(out, &e.at),
+            _ => return write_value_of(self, name, out),
+        }
+        true
+    }
+
     fn plain_nested(
         &self,
         ctx: &async_graphql::ContextSelectionSet<'_>,
@@ -918,6 +956,14 @@ impl PlainFields for ClientEdgeFields<'_> {
             "cursor" => Some(async_graphql::Value::String(self.0.cursor.clone())),
             _ => None,
         }
+    }
+
+    fn write_plain(&self, name: &str, out: &mut Vec<u8>) -> bool {
+        match name {
+            "cursor" => super::json::write_str(out, &self.0.cursor),
+            _ => return write_value_of(self, name, out),
+        }
+        true
     }
 
     fn plain_nested(
