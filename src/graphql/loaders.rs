@@ -262,14 +262,25 @@ struct Wanted {
     event_limits: std::collections::BTreeSet<u64>,
     latest_event: bool,
     actors: bool,
+    /// An event's `client`: the page's own clients, fed to the client loader.
+    event_clients: bool,
     facts: bool,
     contacts: bool,
     stakeholders: bool,
     workflows: bool,
 }
 
-fn wants_actor<'a>(events: impl Iterator<Item = async_graphql::SelectionField<'a>>) -> bool {
-    events.into_iter().any(|f| f.name() == "actor")
+impl Wanted {
+    /// Notes what the events selected by `events` ask for.
+    fn events<'a>(&mut self, events: impl Iterator<Item = async_graphql::SelectionField<'a>>) {
+        for f in events {
+            match f.name() {
+                "actor" => self.actors = true,
+                "client" => self.event_clients = true,
+                _ => {}
+            }
+        }
+    }
 }
 
 fn scan_client(field: async_graphql::SelectionField<'_>, wanted: &mut Wanted) {
@@ -281,7 +292,7 @@ fn scan_client(field: async_graphql::SelectionField<'_>, wanted: &mut Wanted) {
             "workflows" => wanted.workflows = true,
             "latestEvent" => {
                 wanted.latest_event = true;
-                wanted.actors |= wants_actor(f.selection_set());
+                wanted.events(f.selection_set());
             }
             "history" => {
                 if let Some(limit) = first_page_limit(&f) {
@@ -289,10 +300,10 @@ fn scan_client(field: async_graphql::SelectionField<'_>, wanted: &mut Wanted) {
                 }
                 for conn in f.selection_set() {
                     match conn.name() {
-                        "nodes" => wanted.actors |= wants_actor(conn.selection_set()),
+                        "nodes" => wanted.events(conn.selection_set()),
                         "edges" => {
                             for edge in conn.selection_set().filter(|e| e.name() == "node") {
-                                wanted.actors |= wants_actor(edge.selection_set());
+                                wanted.events(edge.selection_set());
                             }
                         }
                         _ => {}
@@ -315,10 +326,6 @@ pub async fn prefetch_for_clients(
     clients: &[&client::Model],
 ) -> async_graphql::Result<()> {
     let loaders = ctx.data::<Loaders>()?;
-    loaders
-        .clients
-        .feed_many(clients.iter().map(|c| (c.id, (*c).clone())))
-        .await;
     let look = ctx.look_ahead();
     let mut wanted = Wanted::default();
     for nodes in look.field("nodes").selection_fields() {
@@ -331,6 +338,12 @@ pub async fn prefetch_for_clients(
     }
     if clients.is_empty() {
         return Ok(());
+    }
+    if wanted.event_clients {
+        loaders
+            .clients
+            .feed_many(clients.iter().map(|c| (c.id, (*c).clone())))
+            .await;
     }
     let ids: Vec<Uuid> = clients.iter().map(|c| c.id).collect();
     if wanted.facts {
