@@ -53,6 +53,14 @@ macro_rules! plain_object {
                 $crate::graphql::plain::resolve(ctx, &$fields(&(*self)$($inner)*)).await
             }
         }
+
+        impl $crate::graphql::plain::AsPlain for $outer {
+            type Fields<'a> = $fields<'a>;
+
+            fn plain(&self) -> $fields<'_> {
+                $fields(&(*self)$($inner)*)
+            }
+        }
     };
 }
 pub(crate) use plain_object;
@@ -70,16 +78,40 @@ pub trait PlainFields: ContainerType {
         write_value_of(self, name, out)
     }
 
-    /// The answer of `field`, a field with a selection (an object or a list of objects),
-    /// when what it needs is already at hand (rows a list page read for all its items):
-    /// the same value its resolver answers, given by [`nested`] or [`nested_list`].
-    /// `None` hands the field to its resolver.
+    /// Gives `sink` the answer of `field`, a field with a selection (an object or a list
+    /// of objects), when what it needs is already at hand (rows a list page read for all
+    /// its items): the same value its resolver answers, given by [`nested`] or
+    /// [`nested_list`]. False (and `sink` as it was) hands the field to its resolver.
     fn plain_nested(
         &self,
         _ctx: &ContextSelectionSet<'_>,
         _field: &Positioned<Field>,
-    ) -> Option<Answer> {
-        None
+        _sink: &mut Sink<'_>,
+    ) -> bool {
+        false
+    }
+}
+
+/// Where [`PlainFields::plain_nested`] puts its answer.
+pub enum Sink<'o> {
+    /// Written as JSON straight into the parent object's text: a nested object (an
+    /// edge's node, a client's latest event) needs no text of its own to copy.
+    Json(&'o mut Vec<u8>),
+    /// Kept as an answer.
+    Answer(Option<Answer>),
+}
+
+impl Sink<'_> {
+    /// Puts `answer`, if any; false for none.
+    pub fn put(&mut self, answer: Option<Answer>) -> bool {
+        let Some(answer) = answer else {
+            return false;
+        };
+        match self {
+            Sink::Json(out) => answer.write(out),
+            Sink::Answer(slot) => *slot = Some(answer),
+        }
+        true
     }
 }
 
@@ -201,18 +233,21 @@ pub fn resolve_now<T: PlainFields>(ctx: &ContextSelectionSet<'_>, root: &T) -> O
     Some(Answer::Value(object(fields.iter().copied().zip(answers))))
 }
 
-/// The answer of a field with a selection whose object is `root`, when every field of it
-/// can be answered at once (see [`PlainFields::plain_nested`]).
+/// Gives `sink` the answer of a field with a selection whose object is `root`, when
+/// every field of it can be answered at once (see [`PlainFields::plain_nested`]).
 pub fn nested<T: PlainFields>(
     ctx: &ContextSelectionSet<'_>,
     field: &Positioned<Field>,
     root: &T,
-) -> Option<Answer> {
+    sink: &mut Sink<'_>,
+) -> bool {
     let ctx_field = ctx.with_field(field);
-    resolve_now(
-        &ctx_field.with_selection_set(&field.node.selection_set),
-        root,
-    )
+    let ctx_set = ctx_field.with_selection_set(&field.node.selection_set);
+    match sink {
+        Sink::Json(out) => fields_of::<T>(&ctx_set)
+            .is_some_and(|fields| write_now(&ctx_set, root, &fields, out).is_some()),
+        Sink::Answer(_) => sink.put(resolve_now(&ctx_set, root)),
+    }
 }
 
 /// The answer of a field with a selection whose value is a list of `items`, when every
@@ -223,25 +258,78 @@ pub fn nested_list<T: PlainFields>(
     items: impl IntoIterator<Item = T>,
 ) -> Option<Answer> {
     let ctx_field = ctx.with_field(field);
-    let ctx_set = ctx_field.with_selection_set(&field.node.selection_set);
+    list_now(
+        &ctx_field.with_selection_set(&field.node.selection_set),
+        items,
+    )
+}
+
+/// The answer of a list of `items` for the selection of `ctx`, when every field of each
+/// can be answered at once.
+pub fn list_now<T: PlainFields>(
+    ctx: &ContextSelectionSet<'_>,
+    items: impl IntoIterator<Item = T>,
+) -> Option<Answer> {
     if ctx.data_opt::<json::RawAllowed>().is_none() {
         let values = items
             .into_iter()
-            .map(|item| resolve_now(&ctx_set, &item).map(Answer::into_value))
+            .map(|item| resolve_now(ctx, &item).map(Answer::into_value))
             .collect::<Option<Vec<Value>>>()?;
         return Some(Answer::Value(Value::List(values)));
     }
     // Every item has the same selection: its fields are collected once.
-    let fields = fields_of::<T>(&ctx_set)?;
-    let mut out = vec![b'['];
+    let fields = fields_of::<T>(ctx)?;
+    let mut out = Vec::with_capacity(2 + 64 * fields.len());
+    out.push(b'[');
     for (i, item) in items.into_iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
-        write_now(&ctx_set, &item, &fields, &mut out)?;
+        write_now(ctx, &item, &fields, &mut out)?;
     }
     out.push(b']');
     Some(Answer::Json(out.into()))
+}
+
+/// A list of objects that the plain walk answers as one JSON text when every field of
+/// every item can be answered at once (no future, value or map per item); otherwise
+/// async-graphql resolves it as the `Vec` it wraps. Its GraphQL type is the `Vec`'s.
+pub struct PlainList<T>(pub Vec<T>);
+
+/// An object type answered by the plain walk through its fields' view (`plain_object!`).
+pub trait AsPlain: async_graphql::OutputType {
+    type Fields<'a>: PlainFields
+    where
+        Self: 'a;
+
+    fn plain(&self) -> Self::Fields<'_>;
+}
+
+impl<T: AsPlain + Send + Sync> async_graphql::OutputType for PlainList<T> {
+    fn type_name() -> std::borrow::Cow<'static, str> {
+        <Vec<T> as async_graphql::OutputType>::type_name()
+    }
+
+    fn qualified_type_name() -> String {
+        <Vec<T> as async_graphql::OutputType>::qualified_type_name()
+    }
+
+    fn create_type_info(registry: &mut async_graphql::registry::Registry) -> String {
+        <Vec<T> as async_graphql::OutputType>::create_type_info(registry)
+    }
+
+    async fn resolve(
+        &self,
+        ctx: &ContextSelectionSet<'_>,
+        field: &Positioned<Field>,
+    ) -> ServerResult<Value> {
+        if ctx.data_opt::<json::RawAllowed>().is_some() {
+            if let Some(answer) = list_now(ctx, self.0.iter().map(AsPlain::plain)) {
+                return Ok(answer.into_value());
+            }
+        }
+        async_graphql::OutputType::resolve(&self.0, ctx, field).await
+    }
 }
 
 /// The selected fields of an object of type `T`, or `None` when the selection holds
@@ -280,41 +368,30 @@ fn answers_now<T: PlainFields>(
 }
 
 /// Writes the object `root` as JSON when all its fields can be answered at once; on
-/// `None`, `out` is as it was.
+/// `None`, `out` is as it was. Nested objects are written straight into `out`.
 fn write_now<T: PlainFields>(
     ctx: &ContextSelectionSet<'_>,
     root: &T,
     fields: &[&Positioned<Field>],
     out: &mut Vec<u8>,
 ) -> Option<()> {
-    // Nested fields first, as in `answers_now`.
-    let nested = fields
-        .iter()
-        .map(|field| {
-            if field.node.selection_set.node.items.is_empty() {
-                Some(None)
-            } else {
-                answer_now(ctx, root, field).map(Some)
-            }
-        })
-        .collect::<Option<Vec<Option<Answer>>>>()?;
     let start = out.len();
-    for (field, nested) in fields.iter().zip(nested) {
+    for field in fields {
         out.push(if out.len() == start { b'{' } else { b',' });
         json::write_name(out, field.node.response_key().node.as_str());
         out.push(b':');
         let name = field.node.name.node.as_str();
-        match nested {
-            Some(answer) => answer.write(out),
-            None if name == "__typename" => {
-                json::write_str(out, &root.introspection_type_name());
-            }
-            None => {
-                if !root.write_plain(name, out) {
-                    out.truncate(start);
-                    return None;
-                }
-            }
+        let written = if !field.node.selection_set.node.items.is_empty() {
+            root.plain_nested(ctx, field, &mut Sink::Json(out))
+        } else if name == "__typename" {
+            json::write_str(out, &root.introspection_type_name());
+            true
+        } else {
+            root.write_plain(name, out)
+        };
+        if !written {
+            out.truncate(start);
+            return None;
         }
     }
     if out.len() == start {
@@ -340,7 +417,12 @@ fn answer_now<T: PlainFields>(
     if field.node.selection_set.node.items.is_empty() {
         root.plain_field(name).map(Answer::Value)
     } else {
-        root.plain_nested(ctx, field)
+        let mut sink = Sink::Answer(None);
+        root.plain_nested(ctx, field, &mut sink);
+        match sink {
+            Sink::Answer(answer) => answer,
+            Sink::Json(_) => None,
+        }
     }
 }
 

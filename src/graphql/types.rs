@@ -8,7 +8,7 @@ use super::context::ContextExt;
 use super::loaders::{ContactsOf, Loaders, StakeholdersOf, WorkflowsOf};
 use super::plain::{
     enum_value, nested, optional, plain_object, time, uuid_id, write_enum, write_opt_str,
-    write_time, write_uuid, write_value_of, Answer, PlainFields,
+    write_time, write_uuid, write_value_of, Answer, PlainFields, PlainList, Sink,
 };
 use crate::error::{AppError, ErrorCode, ResultExt};
 use crate::service::pagination::{Page, PageArgs};
@@ -533,20 +533,29 @@ impl PlainFields for ClientFields<'_> {
         &self,
         ctx: &async_graphql::ContextSelectionSet<'_>,
         field: &async_graphql::Positioned<async_graphql::parser::types::Field>,
-    ) -> Option<Answer> {
-        let primed = &ctx.data_opt::<Loaders>()?.primed;
+        sink: &mut Sink<'_>,
+    ) -> bool {
+        let Some(loaders) = ctx.data_opt::<Loaders>() else {
+            return false;
+        };
+        let primed = &loaders.primed;
         match field.node.name.node.as_str() {
             "availableActions" => {
-                let facts = primed.facts(self.0.id)?;
-                let role = ctx.actor().ok()?.role().unwrap_or(entity::Role::Viewer);
-                let now = ctx.services().ok()?.clock.now();
-                AvailableActions::of(self.0, &facts, role, now).answer_now(ctx, field)
+                let (Some(facts), Ok(actor), Ok(svc)) =
+                    (primed.facts(self.0.id), ctx.actor(), ctx.services())
+                else {
+                    return false;
+                };
+                let role = actor.role().unwrap_or(entity::Role::Viewer);
+                let actions = AvailableActions::of(self.0, &facts, role, svc.clock.now());
+                sink.put(actions.answer_now(ctx, field))
             }
-            "latestEvent" => match primed.latest_event(self.0.id)? {
-                Some(event) => nested(ctx, field, &LifecycleEventFields(&event)),
-                None => Some(Answer::NULL),
+            "latestEvent" => match primed.latest_event(self.0.id) {
+                Some(Some(event)) => nested(ctx, field, &LifecycleEventFields(&event), sink),
+                Some(None) => sink.put(Some(Answer::NULL)),
+                None => false,
             },
-            _ => None,
+            _ => false,
         }
     }
 }
@@ -860,16 +869,17 @@ impl PlainFields for LifecycleEventFields<'_> {
         &self,
         ctx: &async_graphql::ContextSelectionSet<'_>,
         field: &async_graphql::Positioned<async_graphql::parser::types::Field>,
-    ) -> Option<Answer> {
+        sink: &mut Sink<'_>,
+    ) -> bool {
         match field.node.name.node.as_str() {
             "actor" => match self.0.actor_id {
                 Some(id) => {
-                    let user = ctx.data_opt::<Loaders>()?.primed.user(id)?;
-                    nested(ctx, field, &UserFields(&user))
+                    let user = ctx.data_opt::<Loaders>().and_then(|l| l.primed.user(id));
+                    user.is_some_and(|user| nested(ctx, field, &UserFields(&user), sink))
                 }
-                None => Some(Answer::NULL),
+                None => sink.put(Some(Answer::NULL)),
             },
-            _ => None,
+            _ => false,
         }
     }
 }
@@ -970,10 +980,11 @@ impl PlainFields for ClientEdgeFields<'_> {
         &self,
         ctx: &async_graphql::ContextSelectionSet<'_>,
         field: &async_graphql::Positioned<async_graphql::parser::types::Field>,
-    ) -> Option<Answer> {
+        sink: &mut Sink<'_>,
+    ) -> bool {
         match field.node.name.node.as_str() {
-            "node" => nested(ctx, field, &ClientFields(&self.0.node.0)),
-            _ => None,
+            "node" => nested(ctx, field, &ClientFields(&self.0.node.0), sink),
+            _ => false,
         }
     }
 }
@@ -996,7 +1007,7 @@ impl<'a> ClientEdgeFields<'a> {
 #[graphql(complex)]
 pub struct ClientConnection {
     /// The clients with their cursors.
-    pub edges: Vec<ClientEdge>,
+    pub edges: PlainList<ClientEdge>,
     /// Pagination state.
     pub page_info: PageInfo,
     #[graphql(skip)]
@@ -1006,11 +1017,14 @@ pub struct ClientConnection {
 #[ComplexObject]
 impl ClientConnection {
     /// The clients of this page, without cursors.
-    async fn nodes(&self) -> Vec<Client> {
-        self.edges
-            .iter()
-            .map(|e| Client(e.node.0.clone()))
-            .collect()
+    async fn nodes(&self) -> PlainList<Client> {
+        PlainList(
+            self.edges
+                .0
+                .iter()
+                .map(|e| Client(e.node.0.clone()))
+                .collect(),
+        )
     }
     /// How many clients match the filter in all (counted only when asked for).
     async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
@@ -1026,14 +1040,15 @@ impl ClientConnection {
     pub fn new(page: Page<client::Model>, filter: crate::service::clients::ClientFilter) -> Self {
         let page_info = PageInfo::of(&page);
         ClientConnection {
-            edges: page
-                .items
-                .into_iter()
-                .map(|(cursor, c)| ClientEdge {
-                    cursor,
-                    node: Client(c),
-                })
-                .collect(),
+            edges: PlainList(
+                page.items
+                    .into_iter()
+                    .map(|(cursor, c)| ClientEdge {
+                        cursor,
+                        node: Client(c),
+                    })
+                    .collect(),
+            ),
             page_info,
             filter,
         }

@@ -37,6 +37,17 @@ query {{ clients(first: 20, orderBy: {{field: NAME, direction: ASC}}) {{
     )
 }
 
+/// The same page's clients as `nodes`, without edges.
+fn nodes_query() -> String {
+    let fields = FIELDS.replace("{actions}", "action allowed code reason");
+    format!(
+        "{fields}
+query {{ clients(first: 20, orderBy: {{field: NAME, direction: ASC}}) {{
+  nodes {{ ...ClientFields }}
+}} }}"
+    )
+}
+
 /// The same page, asked so that every object falls back to async-graphql's own walk:
 /// a key asked for twice in each object, `node` twice (merged objects, so no ready-made
 /// JSON either) and `action` twice in each available action.
@@ -127,6 +138,8 @@ async fn plain_fields_and_ready_made_json_answer_what_the_general_walk_answers()
         assert_eq!(plain.len(), 12);
         // serde_json compares objects whatever their key order.
         assert_eq!(plain, general);
+        let listed = app.gql(who, &nodes_query(), json!({})).await;
+        assert_eq!(listed.data()["clients"]["nodes"].as_array(), Some(&plain));
         // The page really holds what the fields are for.
         let b = plain
             .iter()
