@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use async_graphql::ErrorExtensions;
+use chrono::{DateTime, Utc};
 use entity::{client, contact, lifecycle_event, stakeholder, user, workflow};
 use uuid::Uuid;
 
@@ -100,6 +101,8 @@ type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 #[derive(Default)]
 struct PrimedRows {
     facts: FastMap<Uuid, Arc<lifecycle::Facts>>,
+    /// When the facts were read: the instant the rules judge the page's clients at.
+    facts_read_at: Option<DateTime<Utc>>,
     /// The newest `limit + 1` events of a client, by (client, limit), as
     /// `NewestEventsLoader` gives them.
     newest_events: FastMap<(Uuid, u64), Arc<[lifecycle_event::Model]>>,
@@ -115,9 +118,11 @@ impl Primed {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// The rules' facts about a client, if its page read them.
-    pub fn facts(&self, client: Uuid) -> Option<Arc<lifecycle::Facts>> {
-        self.rows().facts.get(&client).cloned()
+    /// The rules' facts about a client, if its page read them, and when they were read
+    /// (one instant for the whole page).
+    pub fn facts(&self, client: Uuid) -> Option<(Arc<lifecycle::Facts>, DateTime<Utc>)> {
+        let rows = self.rows();
+        Some((rows.facts.get(&client).cloned()?, rows.facts_read_at?))
     }
 
     /// The newest events of a client as `NewestEventsLoader` gives them for `limit`, if
@@ -144,7 +149,7 @@ impl Primed {
 impl Loaders {
     /// The rules' facts about a client.
     pub async fn facts_of(&self, client: Uuid) -> async_graphql::Result<lifecycle::Facts> {
-        if let Some(facts) = self.primed.facts(client) {
+        if let Some((facts, _)) = self.primed.facts(client) {
             return Ok((*facts).clone());
         }
         Ok(self.facts.load_one(client).await?.unwrap_or_default())
@@ -350,9 +355,9 @@ pub async fn prefetch_for_clients(
         let facts = lifecycle::load_page_facts(services, &ids)
             .await
             .map_err(|e| e.extend())?;
-        loaders
-            .primed
-            .rows()
+        let mut primed = loaders.primed.rows();
+        primed.facts_read_at = Some(services.clock.now());
+        primed
             .facts
             .extend(facts.into_iter().map(|(id, f)| (id, Arc::new(f))));
     }

@@ -541,13 +541,11 @@ impl PlainFields for ClientFields<'_> {
         let primed = &loaders.primed;
         match field.node.name.node.as_str() {
             "availableActions" => {
-                let (Some(facts), Ok(actor), Ok(svc)) =
-                    (primed.facts(self.0.id), ctx.actor(), ctx.services())
-                else {
+                let (Some((facts, now)), Ok(actor)) = (primed.facts(self.0.id), ctx.actor()) else {
                     return false;
                 };
                 let role = actor.role().unwrap_or(entity::Role::Viewer);
-                let actions = AvailableActions::of(self.0, &facts, role, svc.clock.now());
+                let actions = AvailableActions::of(self.0, &facts, role, now);
                 sink.put(actions.answer_now(ctx, field))
             }
             "latestEvent" => match primed.latest_event(self.0.id) {
