@@ -3,9 +3,7 @@
 use chrono::{DateTime, Months, Utc};
 use entity::{subscription, Charge};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use crate::error::AppResult;
@@ -122,20 +120,26 @@ pub async fn end<C: ConnectionTrait>(
     Ok(())
 }
 
-/// All subscriptions of several clients, newest first per client.
+/// All subscriptions of several clients, newest first (by period start, then id).
 pub async fn of_clients<C: ConnectionTrait>(
     conn: &C,
     client_ids: &[Uuid],
 ) -> AppResult<Vec<subscription::Model>> {
-    Ok(of_clients_select(client_ids).all(conn).await?)
+    let mut rows = of_clients_select(client_ids).all(conn).await?;
+    newest_first(&mut rows);
+    Ok(rows)
 }
 
-/// The SELECT of [`of_clients`].
+/// Sorts subscriptions newest first (by period start, then id). Done here rather than by
+/// the database: SQLite sorted the rows of a page's clients in a temporary B-tree.
+pub fn newest_first(rows: &mut [subscription::Model]) {
+    rows.sort_unstable_by_key(|s| std::cmp::Reverse((s.period_start, s.id)));
+}
+
+/// The SELECT of [`of_clients`], in no particular order (see [`newest_first`]).
 pub fn of_clients_select(client_ids: &[Uuid]) -> sea_orm::Select<subscription::Entity> {
     subscription::Entity::find()
         .filter(subscription::Column::ClientId.is_in(client_ids.iter().copied()))
-        .order_by_desc(subscription::Column::PeriodStart)
-        .order_by_desc(subscription::Column::Id)
 }
 
 /// The running subscription among a client's (newest first): not ended, period not over.
@@ -160,6 +164,20 @@ mod tests {
             ended_at: ended,
             created_at: start,
         }
+    }
+
+    #[test]
+    fn subscriptions_are_sorted_newest_first() {
+        let now = Utc::now();
+        let old = sub(now - chrono::Duration::days(400), Some(now));
+        let (mut a, mut b) = (sub(now, None), sub(now, None));
+        if a.id < b.id {
+            std::mem::swap(&mut a, &mut b);
+        }
+        let mut rows = vec![b.clone(), old.clone(), a.clone()];
+        newest_first(&mut rows);
+        // The same start: the greater id first.
+        assert_eq!(rows, vec![a, b, old]);
     }
 
     #[test]

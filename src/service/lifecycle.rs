@@ -320,9 +320,10 @@ pub async fn load_page_facts(
         return Ok(HashMap::new());
     };
     let active = contacts::active_ids_of(svc.read_all(stmt).await?)?;
-    let subscriptions = svc
+    let mut subscriptions = svc
         .read_select(billing::of_clients_select(client_ids))
         .await?;
+    billing::newest_first(&mut subscriptions);
     Ok(facts_of(client_ids, active, subscriptions))
 }
 
