@@ -216,12 +216,13 @@ async fn newest_events_of(
             .collect::<Vec<_>>()
             .join(", ");
         // One row per client is found by `=`, which needs no temporary table for the
-        // subquery's rows (one per client).
+        // subquery's rows (one per client). With CROSS JOIN the ids are read as they are
+        // bound (a co-routine), not copied into a temporary table first.
         let op = if limit == 1 { "=" } else { "IN" };
         format!(
-            "WITH c(id) AS (VALUES {}) SELECT {cols} FROM c JOIN lifecycle_events e \
-             ON e.rowid {op} (SELECT x.rowid FROM lifecycle_events x WHERE x.client_id = c.id \
-             ORDER BY x.at DESC, x.id DESC LIMIT ?)",
+            "SELECT {cols} FROM (VALUES {}) AS c CROSS JOIN lifecycle_events e \
+             ON e.rowid {op} (SELECT x.rowid FROM lifecycle_events x \
+             WHERE x.client_id = c.column1 ORDER BY x.at DESC, x.id DESC LIMIT ?)",
             vec!["(?)"; client_ids.len()].join(", ")
         )
     };
