@@ -96,7 +96,12 @@ async fn create(app: &TestApp, who: &Persona, url: &str, events: Value) -> Value
 
 /// Waits until the receiver has `n` requests.
 async fn wait_for(hits: &Arc<Mutex<Vec<Hit>>>, n: usize) -> Vec<Hit> {
-    let deadline = Instant::now() + Duration::from_secs(20);
+    wait_for_within(hits, n, Duration::from_secs(20)).await
+}
+
+/// Waits up to `wait` until the receiver has `n` requests.
+async fn wait_for_within(hits: &Arc<Mutex<Vec<Hit>>>, n: usize, wait: Duration) -> Vec<Hit> {
+    let deadline = Instant::now() + wait;
     loop {
         let got = hits.lock().unwrap().clone();
         if got.len() >= n {
@@ -310,15 +315,22 @@ async fn deliveries_outlive_a_killed_process() {
     // The delivery row survived the kill; the receiver is there from now on, and the
     // restarted server delivers it.
     let r = app.gql(&app.admin, LIST, json!({})).await;
-    assert_eq!(
-        r.data()["webhooks"][0]["deliveries"][0]["eventId"],
-        event_id
-    );
+    let delivery = &r.data()["webhooks"][0]["deliveries"][0];
+    assert_eq!(delivery["eventId"], event_id);
+    // A kill in the middle of an attempt leaves the delivery leased (its next attempt a
+    // minute ahead): it is sent again once the lease runs out, so wait that long too.
+    let next = delivery["nextAttemptAt"]
+        .as_str()
+        .and_then(|at| chrono::DateTime::parse_from_rfc3339(at).ok())
+        .map(|at| at.to_utc());
+    let ahead = next
+        .and_then(|at| (at - chrono::Utc::now()).to_std().ok())
+        .unwrap_or_default();
     let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
     let (_, hits) = receiver_on(listener, 0).await;
     let (_child, _) =
         spawn_server_process(&app.database_url, &envs, std::process::Stdio::null()).await;
-    let got = wait_for(&hits, 1).await;
+    let got = wait_for_within(&hits, 1, ahead + Duration::from_secs(20)).await;
     let body: Value = serde_json::from_str(&got[0].body).unwrap();
     assert_eq!(body["event"]["id"], event_id);
 }
