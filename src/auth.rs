@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
@@ -18,12 +20,27 @@ struct Claims {
     iat: i64,
 }
 
+/// Seconds a token is still accepted after its `exp`.
+const LEEWAY_SECS: i64 = 5;
+/// Most verified tokens remembered; the memory starts afresh when full.
+const MAX_VERIFIED: usize = 1024;
+
+/// Verified tokens, by their exact text: their user and expiry.
+type Verified = HashMap<Box<str>, (Uuid, i64), foldhash::fast::RandomState>;
+
 /// Signs and verifies HS256 bearer tokens with one secret.
+///
+/// A screen sends the same token with every request, and checking its signature (an
+/// HMAC-SHA256 and the JSON of its claims) cost 3% of a page of clients. A token whose
+/// signature and claims checked out is remembered by its exact text, with its user and
+/// expiry; the same text again is accepted without the HMAC until it expires, as
+/// verifying it again would do. Any other text, however close, is verified in full.
 #[derive(Clone)]
 pub struct Tokens {
     encoding: EncodingKey,
     decoding: DecodingKey,
     validation: Validation,
+    verified: Arc<Mutex<Verified>>,
 }
 
 impl std::fmt::Debug for Tokens {
@@ -36,13 +53,14 @@ impl Tokens {
     pub fn new(secret: &Secret) -> Self {
         // Only HS256 is accepted; `exp` is required and checked with a small leeway.
         let mut validation = Validation::new(Algorithm::HS256);
-        validation.leeway = 5;
+        validation.leeway = LEEWAY_SECS.unsigned_abs();
         validation.validate_exp = true;
         validation.set_required_spec_claims(&["exp", "sub"]);
         Tokens {
             encoding: EncodingKey::from_secret(secret.expose().as_bytes()),
             decoding: DecodingKey::from_secret(secret.expose().as_bytes()),
             validation,
+            verified: Arc::default(),
         }
     }
 
@@ -68,11 +86,34 @@ impl Tokens {
     /// The user id of a valid token and the moment it expires (its `exp`, in seconds
     /// since the Unix epoch).
     pub fn verify_until(&self, token: &str) -> Option<(Uuid, i64)> {
+        self.verify_at(token, chrono::Utc::now().timestamp())
+    }
+
+    /// `verify_until` at `now` (seconds since the epoch) for a remembered token; one not
+    /// remembered is verified at the system's time.
+    fn verify_at(&self, token: &str, now: i64) -> Option<(Uuid, i64)> {
         if token.len() > 4096 {
             return None;
         }
+        let remembered = self.lock().get(token).copied();
+        if let Some((user_id, exp)) = remembered {
+            // What `decode` checks of `exp`: expired once `now - leeway` has passed it.
+            return (exp >= now - LEEWAY_SECS).then_some((user_id, exp));
+        }
         let data = decode::<Claims>(token, &self.decoding, &self.validation).ok()?;
-        Some((Uuid::parse_str(&data.claims.sub).ok()?, data.claims.exp))
+        let verified = (Uuid::parse_str(&data.claims.sub).ok()?, data.claims.exp);
+        let mut memory = self.lock();
+        if memory.len() >= MAX_VERIFIED {
+            memory.clear();
+        }
+        memory.insert(token.into(), verified);
+        Some(verified)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Verified> {
+        self.verified
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
@@ -145,6 +186,39 @@ mod tests {
         // sub that is not a uuid
         let p = format!(r#"{{"sub":"admin","exp":{exp}}}"#);
         assert_eq!(t.verify(&forged(hs, &p, "k")), None);
+    }
+
+    #[test]
+    fn remembered_tokens_still_expire_and_only_their_exact_text_is_remembered() {
+        let t = Tokens::new(&Secret::new("k"));
+        let id = Uuid::now_v7();
+        let token = t.issue(id, Duration::from_secs(60)).unwrap();
+        let (user, exp) = t.verify_until(&token).unwrap();
+        assert_eq!(user, id);
+        assert_eq!(t.lock().get(token.as_str()), Some(&(id, exp)));
+        // Remembered: accepted within the leeway after `exp`, refused after it.
+        assert_eq!(t.verify_at(&token, exp + LEEWAY_SECS), Some((id, exp)));
+        assert_eq!(t.verify_at(&token, exp + LEEWAY_SECS + 1), None);
+        // The same claims under another signature, or with a character changed, are
+        // verified in full and refused.
+        let mut tampered = token.clone();
+        let last = tampered.pop().unwrap();
+        tampered.push(if last == 'A' { 'B' } else { 'A' });
+        assert_eq!(t.verify(&tampered), None);
+        let other = Tokens::new(&Secret::new("other"));
+        let resigned = other.issue(id, Duration::from_secs(60)).unwrap();
+        assert_eq!(t.verify(&resigned), None);
+        assert!(!t.lock().contains_key(tampered.as_str()));
+        // A full memory starts afresh with the next token verified.
+        let mut memory = t.lock();
+        for i in memory.len()..MAX_VERIFIED {
+            memory.insert(format!("filler{i}").into(), (id, exp));
+        }
+        drop(memory);
+        let next = t.issue(id, Duration::from_secs(120)).unwrap();
+        assert_eq!(t.verify(&next), Some(id));
+        assert_eq!(t.lock().len(), 1);
+        assert!(t.lock().contains_key(next.as_str()));
     }
 
     #[test]
