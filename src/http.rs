@@ -36,6 +36,8 @@ pub const MAX_BODY_BYTES: usize = 1 << 20;
 #[derive(Clone)]
 pub struct AppState {
     pub schema: AppSchema,
+    /// The schema for documents already validated (see [`limits::execute`]).
+    pub prevalidated_schema: AppSchema,
     pub services: Services,
     pub tokens: Arc<Tokens>,
     pub queries: Arc<limits::QueryCache>,
@@ -363,7 +365,14 @@ async fn execute(
         crate::graphql::context::RequestDeadline::new(started, state.request_timeout),
     );
     // The answer is written by `graphql_response`, which understands ready-made JSON.
-    let (response, operation) = limits::execute(&state.schema, &state.queries, request, true).await;
+    let (response, operation) = limits::execute(
+        &state.schema,
+        Some(&state.prevalidated_schema),
+        &state.queries,
+        request,
+        true,
+    )
+    .await;
     let operation = state.metrics.operation_label(operation.as_deref());
     state
         .metrics

@@ -9,8 +9,8 @@ use crate::auth::Tokens;
 use crate::config::{Config, Secret};
 use crate::db::{self, DbStats};
 use crate::dev;
-use crate::graphql::build_schema;
 use crate::graphql::limits::QueryCache;
+use crate::graphql::{build_prevalidated_schema, build_schema};
 use crate::http::{self, AppState};
 use crate::service::outbox::{self, Mailer};
 use crate::service::{scheduler, Clock, Services};
@@ -94,6 +94,7 @@ impl Application {
         let schema = build_schema(services.clone(), config.introspection);
         let state = AppState {
             schema,
+            prevalidated_schema: build_prevalidated_schema(services.clone(), config.introspection),
             services: services.clone(),
             tokens: tokens.clone(),
             queries: Arc::new(QueryCache::new(config.introspection)),

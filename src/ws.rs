@@ -145,7 +145,7 @@ fn is_subscription(request: &mut Request) -> bool {
 
 impl Executor for Guarded {
     async fn execute(&self, request: Request) -> Response {
-        limits::execute(&self.schema, &self.queries, request, false)
+        limits::execute(&self.schema, None, &self.queries, request, false)
             .await
             .0
     }

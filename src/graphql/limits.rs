@@ -10,7 +10,9 @@ use std::sync::{Arc, Mutex};
 use async_graphql::parser::types::{
     DocumentOperations, ExecutableDocument, Selection, SelectionSet,
 };
-use async_graphql::{ObjectType, Request, Response, Schema, ServerError, SubscriptionType, Value};
+use async_graphql::{
+    ObjectType, Request, Response, Schema, ServerError, SubscriptionType, Value, Variables,
+};
 
 use crate::error::{ErrorCode, INTERNAL_MESSAGE};
 
@@ -253,8 +255,75 @@ const MAX_CACHED_QUERIES: usize = 256;
 /// passed the limits are kept, so a hit skips the checks too. Also holds whether
 /// introspection is allowed, which the checks depend on.
 pub struct QueryCache {
-    docs: Mutex<HashMap<String, Arc<(ExecutableDocument, Checked)>>>,
+    docs: Mutex<HashMap<String, Arc<CachedDocument>>>,
     introspection: bool,
+}
+
+/// A parsed document that passed the limits, with the operations and variables it has
+/// already run with and passed async-graphql's validation.
+pub struct CachedDocument {
+    doc: ExecutableDocument,
+    checked: Checked,
+    /// Operation name and variables of runs that passed validation, oldest first.
+    validated: Mutex<Vec<(Option<String>, Variables)>>,
+}
+
+/// Most sets of variables remembered as validated for one document; the oldest is
+/// forgotten first.
+const MAX_VALIDATED_RUNS: usize = 64;
+/// Largest variables remembered (values, counting each item and field, and the bytes
+/// of their strings): a screen's ids, filters and cursors, not bulk input.
+const MAX_REMEMBERED_VARIABLES: usize = 1_024;
+
+impl CachedDocument {
+    /// Whether a run with this operation name and these variables passed validation.
+    fn validated(&self, request: &Request) -> bool {
+        self.validated.lock().is_ok_and(|runs| {
+            runs.iter()
+                .any(|(name, vars)| *name == request.operation_name && *vars == request.variables)
+        })
+    }
+
+    /// Remembers that a run passed validation.
+    fn remember(&self, run: (Option<String>, Variables)) {
+        if let Ok(mut runs) = self.validated.lock() {
+            if runs.contains(&run) {
+                return;
+            }
+            if runs.len() >= MAX_VALIDATED_RUNS {
+                runs.remove(0);
+            }
+            runs.push(run);
+        }
+    }
+}
+
+/// Whether variables are small enough to remember (see [`MAX_REMEMBERED_VARIABLES`]).
+fn small(vars: &Variables) -> bool {
+    fn take(budget: &mut usize, cost: usize) -> bool {
+        budget
+            .checked_sub(cost)
+            .map(|left| *budget = left)
+            .is_some()
+    }
+    fn fits(value: &Value, budget: &mut usize) -> bool {
+        let bytes = match value {
+            Value::String(s) => s.len(),
+            Value::Binary(b) => b.len(),
+            _ => 0,
+        };
+        take(budget, bytes + 1)
+            && match value {
+                Value::List(items) => items.iter().all(|v| fits(v, budget)),
+                Value::Object(fields) => fields
+                    .iter()
+                    .all(|(k, v)| take(budget, k.len()) && fits(v, budget)),
+                _ => true,
+            }
+    }
+    let mut budget = MAX_REMEMBERED_VARIABLES;
+    vars.iter()
+        .all(|(k, v)| take(&mut budget, k.len()) && fits(v, &mut budget))
 }
 
 impl Default for QueryCache {
@@ -272,7 +341,7 @@ impl QueryCache {
         }
     }
 
-    fn get(&self, query: &str) -> Option<Arc<(ExecutableDocument, Checked)>> {
+    fn get(&self, query: &str) -> Option<Arc<CachedDocument>> {
         self.docs.lock().ok()?.get(query).cloned()
     }
 
@@ -284,7 +353,12 @@ impl QueryCache {
             if docs.len() >= MAX_CACHED_QUERIES {
                 docs.clear();
             }
-            docs.insert(query.to_owned(), Arc::new((doc.clone(), checked)));
+            let cached = CachedDocument {
+                doc: doc.clone(),
+                checked,
+                validated: Mutex::default(),
+            };
+            docs.insert(query.to_owned(), Arc::new(cached));
         }
     }
 }
@@ -292,9 +366,17 @@ impl QueryCache {
 /// Checks a request's query text and shape before anything else runs, and leaves the
 /// parsed document in the request.
 pub fn check_request(cache: &QueryCache, request: &mut Request) -> Result<Checked, ServerError> {
+    checked_entry(cache, request).map(|(checked, _)| checked)
+}
+
+/// `check_request`, and the cache's entry of the document when it has one.
+fn checked_entry(
+    cache: &QueryCache,
+    request: &mut Request,
+) -> Result<(Checked, Option<Arc<CachedDocument>>), ServerError> {
     if let Some(cached) = cache.get(&request.query) {
-        request.set_parsed_query(ExecutableDocument::clone(&cached.0));
-        return Ok(cached.1);
+        request.set_parsed_query(ExecutableDocument::clone(&cached.doc));
+        return Ok((cached.checked, Some(cached)));
     }
     if request.query.len() > MAX_QUERY_BYTES {
         return Err(coded(
@@ -315,7 +397,7 @@ pub fn check_request(cache: &QueryCache, request: &mut Request) -> Result<Checke
         merges_objects: super::plain::merges_objects(doc),
     };
     cache.put(&query, doc, checked);
-    Ok(checked)
+    Ok((checked, None))
 }
 
 /// What checking a document found out about it.
@@ -346,8 +428,17 @@ pub fn operation_name(request: &mut Request) -> Option<String> {
 /// hundreds. Also answers the operation's name, when it has one. `written_by_json`: the
 /// answer will be written by `graphql::json::response_body`, so resolvers may hand it
 /// ready-made JSON (unless the document merges objects).
+///
+/// `prevalidated`: the same schema built with `ValidationMode::Fast`. async-graphql
+/// validates every request, and for a page of clients that was a tenth of the server's
+/// work. Validation depends only on the schema, the document, the operation name and
+/// the variables; so a cached document that already passed it with the same name and
+/// variables (its answer had no error at all) runs on this twin, which still computes
+/// depth and complexity against the same limits. Anything else runs on `schema`, with
+/// every rule.
 pub async fn execute<Q, M, S>(
     schema: &Schema<Q, M, S>,
+    prevalidated: Option<&Schema<Q, M, S>>,
     cache: &QueryCache,
     mut request: Request,
     written_by_json: bool,
@@ -357,13 +448,28 @@ where
     M: ObjectType + 'static,
     S: SubscriptionType + 'static,
 {
-    let (mut response, operation) = match check_request(cache, &mut request) {
-        Ok(checked) => {
+    let (mut response, operation) = match checked_entry(cache, &mut request) {
+        Ok((checked, entry)) => {
             if written_by_json && !checked.merges_objects {
                 request.data.insert(super::json::RawAllowed);
             }
             let operation = operation_name(&mut request);
-            (schema.execute(request).await, operation)
+            let entry = entry.filter(|_| prevalidated.is_some());
+            let response = match (entry, prevalidated) {
+                (Some(entry), Some(fast)) if entry.validated(&request) => {
+                    fast.execute(request).await
+                }
+                (Some(entry), _) if small(&request.variables) => {
+                    let run = (request.operation_name.clone(), request.variables.clone());
+                    let response = schema.execute(request).await;
+                    if response.errors.is_empty() {
+                        entry.remember(run);
+                    }
+                    response
+                }
+                _ => schema.execute(request).await,
+            };
+            (response, operation)
         }
         Err(err) => (Response::from_errors(vec![err]), None),
     };
@@ -390,15 +496,17 @@ pub fn outcome(response: &Response) -> &'static str {
 }
 
 /// Gives an error without a code one: request-level errors (parsing, validation, picking
-/// the operation, argument values that fail to parse) are the caller's mistake; any
-/// other uncoded error from a resolver is a bug whose details stay in the log.
+/// the operation, argument values that fail to parse, a variable the request did not
+/// send) are the caller's mistake; any other uncoded error from a resolver is a bug
+/// whose details stay in the log.
 pub fn tag(err: &mut ServerError) {
     if code_of(err).is_some() {
         return;
     }
     let input_error = err.path.is_empty()
         || err.message.starts_with("Failed to parse")
-        || err.message.starts_with("Invalid value for argument");
+        || err.message.starts_with("Invalid value for argument")
+        || (err.message.starts_with("Variable ") && err.message.ends_with(" is not defined."));
     let code = if input_error {
         ErrorCode::BadUserInput
     } else {
@@ -436,7 +544,7 @@ mod tests {
         let run = |q: &str| {
             let (schema, cache) = (&schema, &cache);
             let request = Request::new(q);
-            async move { execute(schema, cache, request, false).await.0 }
+            async move { execute(schema, None, cache, request, false).await.0 }
         };
         let res = run("{ boom fine }").await;
         let json = serde_json::to_value(&res).unwrap();
@@ -449,6 +557,77 @@ mod tests {
         let res = run("query A { fine } query B { fine }").await;
         let json = serde_json::to_value(&res).unwrap();
         assert_eq!(json["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+    }
+
+    /// A document runs on the prevalidated twin only with an operation name and variables
+    /// it already passed validation with; bad variables are validated (and refused)
+    /// every time.
+    #[tokio::test]
+    async fn only_validated_runs_skip_validation() {
+        use async_graphql::{Context, EmptyMutation, EmptySubscription, Object};
+        struct Q;
+        #[Object]
+        impl Q {
+            /// Which schema answered, and the argument.
+            async fn echo(&self, ctx: &Context<'_>, n: i32) -> String {
+                format!("{} {n}", ctx.data_unchecked::<&str>())
+            }
+            /// Which schema answered, and the argument's length.
+            async fn len(&self, ctx: &Context<'_>, s: String) -> String {
+                format!("{} {}", ctx.data_unchecked::<&str>(), s.len())
+            }
+            async fn fail(&self) -> async_graphql::Result<i32> {
+                Err("no".into())
+            }
+        }
+        let strict = Schema::build(Q, EmptyMutation, EmptySubscription)
+            .data("strict")
+            .finish();
+        let fast = Schema::build(Q, EmptyMutation, EmptySubscription)
+            .data("fast")
+            .validation_mode(async_graphql::ValidationMode::Fast)
+            .finish();
+        let cache = QueryCache::default();
+        let run = |q: &str, vars: serde_json::Value| {
+            let (strict, fast, cache) = (&strict, &fast, &cache);
+            let request = Request::new(q).variables(Variables::from_json(vars));
+            async move {
+                let res = execute(strict, Some(fast), cache, request, false).await.0;
+                serde_json::to_value(&res).unwrap()
+            }
+        };
+        let q = "query E($n: Int!) { echo(n: $n) }";
+        let n = |v: serde_json::Value| serde_json::json!({ "n": v });
+        // Parsed and cached, then validated, then prevalidated.
+        assert_eq!(run(q, n(1.into())).await["data"]["echo"], "strict 1");
+        assert_eq!(run(q, n(1.into())).await["data"]["echo"], "strict 1");
+        assert_eq!(run(q, n(1.into())).await["data"]["echo"], "fast 1");
+        assert_eq!(run(q, n(2.into())).await["data"]["echo"], "strict 2");
+        assert_eq!(run(q, n(2.into())).await["data"]["echo"], "fast 2");
+        // A value of the wrong type fails validation every time, never reaching a
+        // resolver.
+        for _ in 0..3 {
+            let res = run(q, n("two".into())).await;
+            assert_eq!(res["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+            assert!(res["data"].is_null(), "{res}");
+        }
+        // An answer with an error is not taken as validated.
+        for _ in 0..3 {
+            let res = run("{ fail echo(n: 3) }", serde_json::json!({})).await;
+            assert_eq!(res["data"]["echo"], "strict 3");
+        }
+        // Variables too large to remember always run with every rule.
+        let big = n(serde_json::Value::from(
+            "x".repeat(MAX_REMEMBERED_VARIABLES),
+        ));
+        assert!(!small(&Variables::from_json(big.clone())));
+        assert!(small(&Variables::from_json(n(1.into()))));
+        let q = "query L($s: String!) { len(s: $s) }";
+        let v = serde_json::json!({ "s": "x".repeat(MAX_REMEMBERED_VARIABLES) });
+        let answer = format!("strict {MAX_REMEMBERED_VARIABLES}");
+        for _ in 0..3 {
+            assert_eq!(run(q, v.clone()).await["data"]["len"], answer.as_str());
+        }
     }
 
     #[test]

@@ -75,7 +75,26 @@ fn builder() -> async_graphql::SchemaBuilder<QueryRoot, MutationRoot, subscripti
 /// `__schema` and `__type` are refused (see [`limits::measure`]) and errors never
 /// suggest field names.
 pub fn build_schema(services: Services, introspection: bool) -> AppSchema {
-    let builder = builder().data(services);
+    build(
+        services,
+        introspection,
+        async_graphql::ValidationMode::Strict,
+    )
+}
+
+/// The same schema, but validating with async-graphql's few fast rules only (depth,
+/// complexity, fragment cycles): for documents that already passed every rule with the
+/// same operation and variables (see [`limits::execute`]).
+pub fn build_prevalidated_schema(services: Services, introspection: bool) -> AppSchema {
+    build(services, introspection, async_graphql::ValidationMode::Fast)
+}
+
+fn build(
+    services: Services,
+    introspection: bool,
+    mode: async_graphql::ValidationMode,
+) -> AppSchema {
+    let builder = builder().data(services).validation_mode(mode);
     if introspection {
         builder.finish()
     } else {

@@ -127,6 +127,7 @@ async fn every_error_carries_a_code() {
         "{ me { id ",
         "query($x: Int!) { me { id } }",
         "{ clients(first: \"ten\") { totalCount } }",
+        "query($id: ID!) { client(id: $id) { id } }",
     ] {
         let r = app.gql(&app.admin, q, json!({})).await;
         assert_eq!(
@@ -136,4 +137,35 @@ async fn every_error_carries_a_code() {
             r.body
         );
     }
+}
+
+/// A query that has run and passed validation runs again without async-graphql's full
+/// validation only with the same variables: other values are validated every time.
+#[tokio::test]
+async fn repeated_queries_are_still_validated_with_new_variables() {
+    let app = spawn_app().await;
+    let id = app.create_client("Repeat Ltd").await;
+    let q = "query One($id: ID!, $n: Int) { client(id: $id) { name history(first: $n) { edges { cursor } } } }";
+    for _ in 0..3 {
+        let r = app.gql(&app.admin, q, json!({ "id": id, "n": 5 })).await;
+        assert_eq!(r.body["data"]["client"]["name"], "Repeat Ltd", "{}", r.body);
+    }
+    for bad in [
+        json!({ "id": id, "n": "five" }),
+        json!({ "n": 5 }),
+        json!({ "id": [id] }),
+    ] {
+        for _ in 0..3 {
+            let r = app.gql(&app.admin, q, bad.clone()).await;
+            assert_eq!(
+                r.error_code().as_deref(),
+                Some("BAD_USER_INPUT"),
+                "{bad}: {}",
+                r.body
+            );
+            assert_eq!(r.body["data"], serde_json::Value::Null, "{bad}: {}", r.body);
+        }
+    }
+    let r = app.gql(&app.admin, q, json!({ "id": id, "n": 5 })).await;
+    assert_eq!(r.body["data"]["client"]["name"], "Repeat Ltd", "{}", r.body);
 }
