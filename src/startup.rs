@@ -49,6 +49,7 @@ pub async fn connect_and_migrate(
             clock: Clock::default(),
             webhooks: crate::service::webhooks::WebhookSettings::default(),
             stats: pools.stats.clone(),
+            signed_in: Arc::default(),
         },
         pools.stats,
     ))

@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_create_core_tables;
 mod m20261123_000002_create_client_relations;
 mod m20261124_000003_create_webhooks;
+mod m20261129_000004_announce_user_changes;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_create_core_tables::Migration),
             Box::new(m20261123_000002_create_client_relations::Migration),
             Box::new(m20261124_000003_create_webhooks::Migration),
+            Box::new(m20261129_000004_announce_user_changes::Migration),
         ]
     }
 }

@@ -78,8 +78,10 @@ pub async fn notify_in<C: ConnectionTrait>(conn: &C, event_id: Uuid) -> AppResul
 }
 
 /// On PostgreSQL: listens for the events committed by any process and hands them to this
-/// process's bus, until `shutdown` turns true. Reconnects by itself after a lost
-/// connection (events committed meanwhile are not replayed). Does nothing on SQLite.
+/// process's bus, and for changes to `users` (see `signed_in`), until `shutdown` turns
+/// true. Reconnects by itself after a lost connection (events committed meanwhile are
+/// not replayed; remembered users are forgotten, and none are kept until listening
+/// again). Does nothing on SQLite.
 pub async fn listen(svc: Services, mut shutdown: watch::Receiver<bool>) {
     if svc.db.get_database_backend() != DatabaseBackend::Postgres {
         return;
@@ -92,7 +94,7 @@ pub async fn listen(svc: Services, mut shutdown: watch::Receiver<bool>) {
     let mut listener = loop {
         let attempt = async {
             let mut l = sea_orm::sqlx::postgres::PgListener::connect_with(&pool).await?;
-            l.listen(CHANNEL).await?;
+            l.listen_all([CHANNEL, super::signed_in::CHANNEL]).await?;
             Ok::<_, sea_orm::sqlx::Error>(l)
         };
         tokio::select! {
@@ -107,10 +109,28 @@ pub async fn listen(svc: Services, mut shutdown: watch::Receiver<bool>) {
             _ = shutdown.changed() => return,
         }
     };
+    svc.signed_in.listening(true);
+    let mut connected = true;
     loop {
         tokio::select! {
-            received = listener.recv() => match received {
+            received = listener.try_recv() => match received {
                 Ok(note) => {
+                    if !connected {
+                        // Back: whatever was missed meanwhile is forgotten.
+                        svc.signed_in.listening(true);
+                        connected = true;
+                    }
+                    let Some(note) = note else {
+                        // The connection was lost and made again (sqlx listens anew):
+                        // changes may have been missed in between.
+                        tracing::warn!("event listener reconnected");
+                        svc.signed_in.listening(true);
+                        continue;
+                    };
+                    if note.channel() == super::signed_in::CHANNEL {
+                        svc.signed_in.changed();
+                        continue;
+                    }
                     let Ok(id) = Uuid::parse_str(note.payload()) else { continue };
                     match lifecycle_event::Entity::find_by_id(id).one(&svc.db).await {
                         Ok(Some(event)) => svc.events.publish(Arc::new(event)),
@@ -119,13 +139,16 @@ pub async fn listen(svc: Services, mut shutdown: watch::Receiver<bool>) {
                     }
                 }
                 Err(err) => {
-                    // The next recv reconnects.
+                    // Not listening until a later call connects again.
+                    svc.signed_in.listening(false);
+                    connected = false;
                     tracing::warn!(error = %err, "event listener lost its connection");
                     tokio::time::sleep(Duration::from_millis(500)).await;
                 }
             },
             changed = shutdown.changed() => {
                 if changed.is_err() || *shutdown.borrow() {
+                    svc.signed_in.listening(false);
                     return;
                 }
             }

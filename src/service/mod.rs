@@ -39,6 +39,8 @@ pub mod pagination;
 pub mod rows;
 /// Applying due scheduled activations and decommissions.
 pub mod scheduler;
+/// Signed-in users remembered between requests (PostgreSQL).
+pub mod signed_in;
 /// Staff users assigned to clients.
 pub mod stakeholders;
 /// Staff users and their roles.
@@ -85,6 +87,8 @@ pub struct Services {
     pub webhooks: webhooks::WebhookSettings,
     /// Statements sent (also by the reads that bypass SeaORM's connection).
     pub stats: Arc<crate::db::DbStats>,
+    /// Users read for requests, while nothing has changed them (see `signed_in`).
+    pub signed_in: Arc<signed_in::SignedIn>,
 }
 
 impl Services {

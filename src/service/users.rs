@@ -9,15 +9,25 @@ use super::{Actor, Services};
 use crate::domain::{Email, Name};
 use crate::error::{AppError, AppResult, EmailHolder};
 
-/// The active user behind a token, or `None` (unknown or deactivated).
+/// The active user behind a token, or `None` (unknown or deactivated). Read from the
+/// database, or on PostgreSQL as last read while no change to `users` has been announced
+/// since (see `signed_in`).
 pub async fn authenticate(svc: &Services, user_id: Uuid) -> AppResult<Option<user::Model>> {
+    if let Some(user) = svc.signed_in.get(user_id) {
+        return Ok(Some(user).filter(|u| u.active));
+    }
+    let read_at = svc.signed_in.before_read();
     let found: Vec<user::Model> = svc
         .read_select(sea_orm::QuerySelect::limit(
             user::Entity::find_by_id(user_id),
             1,
         ))
         .await?;
-    Ok(found.into_iter().next().filter(|u| u.active))
+    let user = found.into_iter().next();
+    if let (Some(at), Some(user)) = (read_at, &user) {
+        svc.signed_in.keep(at, user);
+    }
+    Ok(user.filter(|u| u.active))
 }
 
 /// A user by e-mail address (any firm), for the `token` command.
@@ -131,6 +141,7 @@ pub async fn create(
     let txn = svc.begin_write().await?;
     let user = insert(&txn, actor.firm_id(), name, email, role, svc.clock.now()).await?;
     txn.commit().await?;
+    svc.signed_in.changed();
     Ok(user)
 }
 
@@ -180,7 +191,7 @@ async fn save(
 ) -> AppResult<user::Model> {
     change(&mut target);
     target.updated_at = svc.clock.now();
-    user::Entity::update(user::ActiveModel {
+    let updated = user::Entity::update(user::ActiveModel {
         id: Set(target.id),
         role: Set(target.role),
         active: Set(target.active),
@@ -188,6 +199,9 @@ async fn save(
         ..Default::default()
     })
     .exec(&svc.writer)
-    .await?;
+    .await;
+    // Forgotten even when the update failed: it may have been applied.
+    svc.signed_in.changed();
+    updated?;
     Ok(target)
 }

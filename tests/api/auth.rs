@@ -220,3 +220,73 @@ async fn another_firms_ids_behave_exactly_like_missing_ones() {
     assert_eq!(r.error_code().as_deref(), Some("NOT_FOUND"));
     assert_eq!(app.status_of(&ours).await.as_deref(), Some("ACTIVE"));
 }
+
+/// A change to `users` made outside the server's own mutations (another process, an
+/// operator in a database shell) reaches the next requests too: on PostgreSQL, where the
+/// server keeps signed-in users between requests, through the `users` trigger's
+/// notification.
+#[tokio::test]
+async fn users_changed_outside_the_server_are_read_again() {
+    use entity::user;
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+    let app = spawn_app().await;
+    let r = app.gql(&app.member, ME, json!({})).await;
+    assert_eq!(r.data()["me"]["role"], "MEMBER");
+    let postgres = clientele::db::is_postgres(&app.services.db);
+    if postgres {
+        // Kept once the server listens for changes: the same request reads nothing.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        loop {
+            let before = app.stats.statements();
+            app.gql(&app.member, ME, json!({})).await.data();
+            if app.stats.statements() == before {
+                break;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the signed-in user is read again on every request"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+    let change = |column: user::Column, value: sea_orm::Value| {
+        let db = app.services.writer.clone();
+        let id = app.member.id;
+        async move {
+            user::Entity::update_many()
+                .col_expr(column, Expr::value(value))
+                .filter(user::Column::Id.eq(id))
+                .exec(&db)
+                .await
+                .unwrap();
+        }
+    };
+    // Within moments (at once on SQLite, which keeps nothing).
+    let settles = |expect: &'static str| {
+        let app = &app;
+        async move {
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+            loop {
+                let r = app.gql(&app.member, ME, json!({})).await;
+                let seen = match r.error_code() {
+                    Some(code) => code,
+                    None => r.data()["me"]["role"].as_str().unwrap().to_string(),
+                };
+                if seen == expect {
+                    return;
+                }
+                assert!(
+                    std::time::Instant::now() < deadline,
+                    "still {seen}, not {expect}"
+                );
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+        }
+    };
+    change(user::Column::Role, "MANAGER".into()).await;
+    settles("MANAGER").await;
+    change(user::Column::Active, false.into()).await;
+    settles("UNAUTHENTICATED").await;
+}
