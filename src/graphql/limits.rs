@@ -395,6 +395,7 @@ fn checked_entry(
     measure(doc, cache.introspection).map_err(|r| coded(r.message(), ErrorCode::BadUserInput))?;
     let checked = Checked {
         merges_objects: super::plain::merges_objects(doc),
+        unique_keys: !super::plain::repeats_keys(doc),
     };
     cache.put(&query, doc, checked);
     Ok((checked, None))
@@ -406,6 +407,8 @@ pub struct Checked {
     /// Whether it can merge two fields with selections under one key (see
     /// `plain::merges_objects`).
     pub merges_objects: bool,
+    /// Whether no selection set repeats a response key (see `plain::repeats_keys`).
+    pub unique_keys: bool,
 }
 
 /// The name of the operation a checked request runs: the one it names, or the only
@@ -452,6 +455,9 @@ where
         Ok((checked, entry)) => {
             if written_by_json && !checked.merges_objects {
                 request.data.insert(super::json::RawAllowed);
+            }
+            if checked.unique_keys {
+                request.data.insert(super::plain::UniqueKeys);
             }
             let operation = operation_name(&mut request);
             let entry = entry.filter(|_| prevalidated.is_some());

@@ -470,9 +470,11 @@ impl Loader<Uuid> for FactsLoader {
     type Error = async_graphql::Error;
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
-        lifecycle::load_facts(&self.0.db, keys)
+        Ok(lifecycle::load_facts(&self.0.db, keys)
             .await
-            .map_err(|e| e.extend())
+            .map_err(|e| e.extend())?
+            .into_iter()
+            .collect())
     }
 }
 

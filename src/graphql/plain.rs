@@ -346,7 +346,9 @@ fn fields_of<'a, T: PlainFields>(
 ) -> Option<Vec<&'a Positioned<Field>>> {
     let mut fields = Vec::with_capacity(ctx.item.node.items.len());
     let type_name = T::type_name();
-    if !collect(ctx, &type_name, &ctx.item.node, &mut fields) || has_repeated_key(&fields) {
+    if !collect(ctx, &type_name, &ctx.item.node, &mut fields)
+        || (ctx.data_opt::<UniqueKeys>().is_none() && has_repeated_key(&fields))
+    {
         return None;
     }
     Some(fields)
@@ -594,7 +596,7 @@ pub fn merges_objects(doc: &async_graphql::parser::types::ExecutableDocument) ->
     while let Some(set) = sets.pop() {
         let mut fields = Vec::new();
         let mut spread = std::collections::HashSet::new();
-        spread_fields(doc, set, &mut fields, &mut spread);
+        spread_fields(doc, set, &mut fields, &mut spread, &mut false);
         let with_selections: Vec<&Positioned<Field>> = fields
             .iter()
             .copied()
@@ -610,12 +612,42 @@ pub fn merges_objects(doc: &async_graphql::parser::types::ExecutableDocument) ->
     false
 }
 
-/// The fields of a selection set with every fragment spread (each fragment once).
+/// Whether some selection set of the document, its fragments spread, can hold two fields
+/// under one response key, or one fragment twice. Type conditions are ignored: a document
+/// may be flagged that repeats nothing for the type at hand. When it holds none, the
+/// fields [`fields_of`] collects need no check of their own (see [`UniqueKeys`]).
+pub fn repeats_keys(doc: &async_graphql::parser::types::ExecutableDocument) -> bool {
+    let mut sets: Vec<&SelectionSet> = doc
+        .operations
+        .iter()
+        .map(|(_, op)| &op.node.selection_set.node)
+        .chain(doc.fragments.values().map(|f| &f.node.selection_set.node))
+        .collect();
+    while let Some(set) = sets.pop() {
+        let mut fields = Vec::new();
+        let mut repeated = false;
+        let mut spread = std::collections::HashSet::new();
+        spread_fields(doc, set, &mut fields, &mut spread, &mut repeated);
+        if repeated || has_repeated_key(&fields) {
+            return true;
+        }
+        collect_nested(set, &mut sets);
+    }
+    false
+}
+
+/// Request data: the document repeats no response key in any selection set (see
+/// [`repeats_keys`]).
+pub struct UniqueKeys;
+
+/// The fields of a selection set with every fragment spread (each fragment once;
+/// `repeated` is set when one is spread again).
 fn spread_fields<'a>(
     doc: &'a async_graphql::parser::types::ExecutableDocument,
     set: &'a SelectionSet,
     out: &mut Vec<&'a Positioned<Field>>,
     spread: &mut std::collections::HashSet<&'a str>,
+    repeated: &mut bool,
 ) {
     for selection in &set.items {
         match &selection.node {
@@ -624,12 +656,15 @@ fn spread_fields<'a>(
                 let name = s.node.fragment_name.node.as_str();
                 if spread.insert(name) {
                     if let Some(fragment) = doc.fragments.get(&s.node.fragment_name.node) {
-                        spread_fields(doc, &fragment.node.selection_set.node, out, spread);
+                        let set = &fragment.node.selection_set.node;
+                        spread_fields(doc, set, out, spread, repeated);
                     }
+                } else {
+                    *repeated = true;
                 }
             }
             Selection::InlineFragment(f) => {
-                spread_fields(doc, &f.node.selection_set.node, out, spread);
+                spread_fields(doc, &f.node.selection_set.node, out, spread, repeated);
             }
         }
     }
@@ -645,5 +680,28 @@ fn collect_nested<'a>(set: &'a SelectionSet, out: &mut Vec<&'a SelectionSet>) {
             Selection::InlineFragment(f) => collect_nested(&f.node.selection_set.node, out),
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn repeats(query: &str) -> bool {
+        repeats_keys(&async_graphql::parser::parse_query(query).unwrap())
+    }
+
+    #[test]
+    fn documents_that_repeat_a_response_key_are_found() {
+        assert!(!repeats("{ a b c { d e } }"));
+        assert!(!repeats("{ c { d } e { d } x: a y: a }"));
+        assert!(!repeats("{ a ...F } fragment F on Q { b c { a } }"));
+        assert!(repeats("{ a a }"));
+        assert!(repeats("{ x: a x: b }"));
+        assert!(repeats("{ a ...F } fragment F on Q { a }"));
+        assert!(repeats("{ ...F ...F } fragment F on Q { a }"));
+        assert!(repeats("{ c { d ... on T { d } } }"));
+        assert!(repeats("{ c { ...F } } fragment F on T { e { f f } }"));
+        assert!(repeats("query A { a } query B { b { c c } }"));
     }
 }

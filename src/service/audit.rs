@@ -5,7 +5,6 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, Order, QueryFilter,
     Statement,
 };
-use std::collections::HashMap;
 use uuid::Uuid;
 
 use super::pagination::{fetch_page, Keyset, Page, PageArgs, SortValue};
@@ -166,8 +165,8 @@ pub async fn newest_events(
     svc: &Services,
     client_ids: &[Uuid],
     limit: u64,
-) -> AppResult<HashMap<Uuid, Vec<lifecycle_event::Model>>> {
-    let mut out: HashMap<Uuid, Vec<lifecycle_event::Model>> = HashMap::new();
+) -> AppResult<super::IdMap<Vec<lifecycle_event::Model>>> {
+    let mut out = super::id_map::<Vec<lifecycle_event::Model>>(client_ids.len());
     if limit == 0 {
         return Ok(out);
     }
@@ -191,39 +190,33 @@ async fn newest_events_of(
     const COLS: &str =
         "id, firm_id, client_id, action, from_status, to_status, actor_id, reason, feedback, \
          details, at";
+    const E_COLS: &str = "e.id, e.firm_id, e.client_id, e.action, e.from_status, e.to_status, \
+         e.actor_id, e.reason, e.feedback, e.details, e.at";
     let backend = svc.db.get_database_backend();
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
     let mut values: Vec<sea_orm::Value> = Vec::with_capacity(client_ids.len() * 2 + 1);
+    let ids = super::id_values(backend, client_ids.len(), 1);
     let sql = if backend == DbBackend::Postgres {
-        let ids: Vec<String> = (1..=client_ids.len())
-            .map(|i| format!("(${i}::uuid)"))
-            .collect();
         values.extend(client_ids.iter().map(|id| sea_orm::Value::from(*id)));
         values.push(limit.into());
         format!(
             "SELECT e.* FROM (VALUES {}) AS c(id) CROSS JOIN LATERAL (SELECT {COLS} \
              FROM lifecycle_events WHERE client_id = c.id ORDER BY at DESC, id DESC \
              LIMIT ${}) e ORDER BY e.client_id, e.at DESC, e.id DESC",
-            ids.join(", "),
+            ids,
             client_ids.len() + 1
         )
     } else {
         values.extend(client_ids.iter().map(|id| sea_orm::Value::from(*id)));
         values.push(limit.into());
-        let cols = COLS
-            .split(", ")
-            .map(|c| format!("e.{c}"))
-            .collect::<Vec<_>>()
-            .join(", ");
         // One row per client is found by `=`, which needs no temporary table for the
         // subquery's rows (one per client). With CROSS JOIN the ids are read as they are
         // bound (a co-routine), not copied into a temporary table first.
         let op = if limit == 1 { "=" } else { "IN" };
         format!(
-            "SELECT {cols} FROM (VALUES {}) AS c CROSS JOIN lifecycle_events e \
+            "SELECT {E_COLS} FROM (VALUES {ids}) AS c CROSS JOIN lifecycle_events e \
              ON e.rowid {op} (SELECT x.rowid FROM lifecycle_events x \
-             WHERE x.client_id = c.column1 ORDER BY x.at DESC, x.id DESC LIMIT ?)",
-            vec!["(?)"; client_ids.len()].join(", ")
+             WHERE x.client_id = c.column1 ORDER BY x.at DESC, x.id DESC LIMIT ?)"
         )
     };
     let rows: Vec<EventRow> = svc

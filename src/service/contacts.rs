@@ -222,11 +222,7 @@ pub fn active_ids_statement(backend: DbBackend, client_ids: &[Uuid]) -> Option<S
     if n == 0 {
         return None;
     }
-    let ids = if backend == DbBackend::Postgres {
-        (1..=n).map(|i| format!("(${i}::uuid)")).collect::<Vec<_>>()
-    } else {
-        vec!["(?)".to_owned(); n]
-    };
+    let ids = super::id_values(backend, n, 1);
     let (contact_status, workflow_status) = if backend == DbBackend::Postgres {
         (format!("${}", n + 1), format!("${}", n + 2))
     } else {
@@ -236,12 +232,11 @@ pub fn active_ids_statement(backend: DbBackend, client_ids: &[Uuid]) -> Option<S
     // SQLite built a temporary index of the ids for each `IN` and a temporary B-tree for
     // the `ORDER BY`, whose allocations cost more than the probes themselves.
     let sql = format!(
-        "WITH c(id) AS (VALUES {}) \
+        "WITH c(id) AS (VALUES {ids}) \
          SELECT 0 AS kind, x.client_id, x.id FROM c JOIN contacts x \
          ON x.client_id = c.id AND x.status = {contact_status} \
          UNION ALL SELECT 1 AS kind, w.client_id, w.id FROM c JOIN workflows w \
-         ON w.client_id = c.id AND w.status = {workflow_status}",
-        ids.join(", ")
+         ON w.client_id = c.id AND w.status = {workflow_status}"
     );
     let mut values: Vec<sea_orm::Value> = client_ids.iter().map(|id| (*id).into()).collect();
     values.push(ContactStatus::Active.into());

@@ -19,7 +19,6 @@ use crate::domain::{ConfirmName, Feedback};
 use crate::error::{AppError, AppResult};
 use entity::lifecycle_event;
 use entity::{contact, subscription, WorkflowStatus};
-use std::collections::HashMap;
 
 use ClientStatus::*;
 
@@ -300,9 +299,9 @@ impl Facts {
 pub async fn load_facts<C: ConnectionTrait>(
     conn: &C,
     client_ids: &[Uuid],
-) -> AppResult<HashMap<Uuid, Facts>> {
+) -> AppResult<super::IdMap<Facts>> {
     if client_ids.is_empty() {
-        return Ok(HashMap::new());
+        return Ok(super::IdMap::default());
     }
     let active = contacts::active_ids(conn, client_ids).await?;
     let subscriptions = billing::of_clients(conn, client_ids).await?;
@@ -314,10 +313,10 @@ pub async fn load_facts<C: ConnectionTrait>(
 pub async fn load_page_facts(
     svc: &Services,
     client_ids: &[Uuid],
-) -> AppResult<HashMap<Uuid, Facts>> {
+) -> AppResult<super::IdMap<Facts>> {
     let Some(stmt) = contacts::active_ids_statement(svc.db.get_database_backend(), client_ids)
     else {
-        return Ok(HashMap::new());
+        return Ok(super::IdMap::default());
     };
     let active = contacts::active_ids_of(svc.read_all(stmt).await?)?;
     let mut subscriptions = svc
@@ -332,11 +331,9 @@ fn facts_of(
     client_ids: &[Uuid],
     (contacts, workflows): contacts::ActiveIds,
     subscriptions: Vec<entity::subscription::Model>,
-) -> HashMap<Uuid, Facts> {
-    let mut out: HashMap<Uuid, Facts> = client_ids
-        .iter()
-        .map(|id| (*id, Facts::default()))
-        .collect();
+) -> super::IdMap<Facts> {
+    let mut out = super::id_map(client_ids.len());
+    out.extend(client_ids.iter().map(|id| (*id, Facts::default())));
     for (client_id, id) in contacts {
         out.entry(client_id).or_default().active_contacts.push(id);
     }

@@ -137,6 +137,34 @@ impl Services {
     }
 }
 
+/// Rows by client id, hashed with foldhash: the keys are this server's UUIDs, and
+/// SipHash's resistance to chosen keys buys nothing for maps that live one request.
+pub type IdMap<V> = std::collections::HashMap<Uuid, V, foldhash::fast::RandomState>;
+
+/// An empty [`IdMap`] with room for `n` clients.
+pub fn id_map<V>(n: usize) -> IdMap<V> {
+    IdMap::with_capacity_and_hasher(n, foldhash::fast::RandomState::default())
+}
+
+/// The rows of a `VALUES` list of `n` ids for a hand-written statement, the first bound
+/// as parameter `first` on PostgreSQL: `($1::uuid), ($2::uuid)` there, `(?), (?)` on
+/// SQLite. Written into one text (a `format!` per id was 2% of a rich page).
+pub fn id_values(backend: sea_orm::DbBackend, n: usize, first: usize) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(n * 12);
+    for i in 0..n {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        if backend == sea_orm::DbBackend::Postgres {
+            let _ = write!(out, "(${}::uuid)", first + i);
+        } else {
+            out.push_str("(?)");
+        }
+    }
+    out
+}
+
 /// Who performs an action.
 #[derive(Debug, Clone)]
 pub enum Actor {
