@@ -114,11 +114,7 @@ impl Services {
         &self,
         stmt: sea_orm::Statement,
     ) -> Result<Vec<M>, sea_orm::DbErr> {
-        self.read_all(stmt)
-            .await?
-            .iter()
-            .map(|row| M::from_query_result(row, ""))
-            .collect()
+        rows::decode_all(&self.read_all(stmt).await?)
     }
 
     /// The rows of a SELECT built with SeaORM, read as [`Services::read_models`] does.

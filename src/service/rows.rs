@@ -58,7 +58,42 @@ fn text_enum<T: ActiveEnum<Value = String>>(text: &str) -> Result<T, sqlx::Error
 fn plain_select<R: Row>(row: &R, columns: &[&str]) -> bool {
     use sqlx::Column;
     let cols = row.columns();
-    cols.len() == columns.len() && cols.iter().zip(columns).all(|(c, name)| c.name() == *name)
+    let shape = (cols.as_ptr() as usize, columns.as_ptr() as usize);
+    if BATCH.get() == Some(Some(shape)) {
+        return true;
+    }
+    let plain =
+        cols.len() == columns.len() && cols.iter().zip(columns).all(|(c, name)| c.name() == *name);
+    if plain && BATCH.get().is_some() {
+        BATCH.set(Some(Some(shape)));
+    }
+    plain
+}
+
+thread_local! {
+    /// Inside [`decode_all`]: the row shape (the address of the rows' column list, which
+    /// the rows of one statement share, and of the expected names) already found plain.
+    /// `None` outside: a freed column list's address may be reused by another shape.
+    static BATCH: std::cell::Cell<Option<Option<(usize, usize)>>> =
+        const { std::cell::Cell::new(None) };
+}
+
+/// Decodes the rows of one statement. The rows share one column list, so the decoders
+/// above compare its names with theirs once, not for every row (the comparison was 3% of
+/// a page of clients on PostgreSQL).
+pub fn decode_all<M: FromQueryResult>(rows: &[QueryResult]) -> Result<Vec<M>, DbErr> {
+    /// Leaves the batch however decoding ends.
+    struct Batch;
+    impl Drop for Batch {
+        fn drop(&mut self) {
+            BATCH.set(None);
+        }
+    }
+    BATCH.set(Some(None));
+    let _batch = Batch;
+    rows.iter()
+        .map(|row| M::from_query_result(row, ""))
+        .collect()
 }
 
 /// The sqlx row of `res` when it is the plain SELECT of `columns` (no prefix), as the
