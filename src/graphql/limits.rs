@@ -460,12 +460,11 @@ where
                 request.data.insert(super::plain::UniqueKeys);
             }
             let operation = operation_name(&mut request);
-            let entry = entry.filter(|_| prevalidated.is_some());
             let response = match (entry, prevalidated) {
                 (Some(entry), Some(fast)) if entry.validated(&request) => {
                     fast.execute(request).await
                 }
-                (Some(entry), _) if small(&request.variables) => {
+                (Some(entry), Some(_)) if small(&request.variables) => {
                     let run = (request.operation_name.clone(), request.variables.clone());
                     let response = schema.execute(request).await;
                     if response.errors.is_empty() {
