@@ -175,7 +175,7 @@ pub async fn newest_events(
             out.entry(row.client_id).or_default().push(row);
         }
     }
-    // Newest first, whatever order the UNION ALL's branches came back in.
+    // Newest first, whatever order the rows came back in.
     for events in out.values_mut() {
         events.sort_by_key(|e| std::cmp::Reverse((e.at, e.id)));
     }
@@ -187,28 +187,30 @@ async fn newest_events_of(
     client_ids: &[Uuid],
     limit: u64,
 ) -> AppResult<Vec<lifecycle_event::Model>> {
+    let stmt = newest_events_statement(svc.db.get_database_backend(), client_ids, limit);
+    let rows: Vec<EventRow> = svc.read_models(stmt).await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+/// The statement of [`newest_events_of`].
+fn newest_events_statement(backend: DbBackend, client_ids: &[Uuid], limit: u64) -> Statement {
     const COLS: &str =
         "id, firm_id, client_id, action, from_status, to_status, actor_id, reason, feedback, \
          details, at";
     const E_COLS: &str = "e.id, e.firm_id, e.client_id, e.action, e.from_status, e.to_status, \
          e.actor_id, e.reason, e.feedback, e.details, e.at";
-    let backend = svc.db.get_database_backend();
-    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-    let mut values: Vec<sea_orm::Value> = Vec::with_capacity(client_ids.len() * 2 + 1);
+    // The limit is written into the text, not bound: PostgreSQL plans a statement whose
+    // LIMIT is a parameter anew at every execution (see `pagination::page_statement`).
+    let values: Vec<sea_orm::Value> = client_ids.iter().map(|id| (*id).into()).collect();
     let ids = super::id_values(backend, client_ids.len(), 1);
     let sql = if backend == DbBackend::Postgres {
-        values.extend(client_ids.iter().map(|id| sea_orm::Value::from(*id)));
-        values.push(limit.into());
+        // In no particular order: `newest_events` sorts each client's rows.
         format!(
-            "SELECT e.* FROM (VALUES {}) AS c(id) CROSS JOIN LATERAL (SELECT {COLS} \
+            "SELECT e.* FROM (VALUES {ids}) AS c(id) CROSS JOIN LATERAL (SELECT {COLS} \
              FROM lifecycle_events WHERE client_id = c.id ORDER BY at DESC, id DESC \
-             LIMIT ${}) e ORDER BY e.client_id, e.at DESC, e.id DESC",
-            ids,
-            client_ids.len() + 1
+             LIMIT {limit}) e"
         )
     } else {
-        values.extend(client_ids.iter().map(|id| sea_orm::Value::from(*id)));
-        values.push(limit.into());
         // One row per client is found by `=`, which needs no temporary table for the
         // subquery's rows (one per client). With CROSS JOIN the ids are read as they are
         // bound (a co-routine), not copied into a temporary table first.
@@ -216,13 +218,10 @@ async fn newest_events_of(
         format!(
             "SELECT {E_COLS} FROM (VALUES {ids}) AS c CROSS JOIN lifecycle_events e \
              ON e.rowid {op} (SELECT x.rowid FROM lifecycle_events x \
-             WHERE x.client_id = c.column1 ORDER BY x.at DESC, x.id DESC LIMIT ?)"
+             WHERE x.client_id = c.column1 ORDER BY x.at DESC, x.id DESC LIMIT {limit})"
         )
     };
-    let rows: Vec<EventRow> = svc
-        .read_models(Statement::from_sql_and_values(backend, sql, values))
-        .await?;
-    Ok(rows.into_iter().map(|r| r.0).collect())
+    Statement::from_sql_and_values(backend, sql, values)
 }
 
 /// How many events of one action and reason a period holds.
@@ -283,4 +282,28 @@ pub async fn stats(
         )
     });
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The limit is in the text (so PostgreSQL keeps one plan); only the ids are bound.
+    #[test]
+    fn newest_events_carry_their_limit_in_their_text() {
+        let ids = [Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7()];
+        for backend in [DbBackend::Postgres, DbBackend::Sqlite] {
+            for limit in [1, 21] {
+                let stmt = newest_events_statement(backend, &ids, limit);
+                assert!(
+                    stmt.sql.contains(&format!("LIMIT {limit})")),
+                    "{}",
+                    stmt.sql
+                );
+                let values = stmt.values.expect("the ids are bound").0;
+                let bound: Vec<sea_orm::Value> = ids.iter().map(|id| (*id).into()).collect();
+                assert_eq!(values, bound, "{}", stmt.sql);
+            }
+        }
+    }
 }

@@ -341,7 +341,11 @@ fn filter_condition(firm_id: Uuid, filter: &ClientFilter) -> Condition {
     use client::Column as C;
     let mut cond = Condition::all().add(C::FirmId.eq(firm_id));
     if let Some(statuses) = &filter.status {
-        cond = cond.add(C::Status.is_in(statuses.iter().copied()));
+        // Written into the text (names of a closed set), not bound: PostgreSQL keeps
+        // planning a page anew when the statuses are parameters (see
+        // `pagination::page_statement`).
+        let names = statuses.iter().map(|s| Expr::Constant((*s).into()));
+        cond = cond.add(Expr::col((client::Entity, C::Status)).is_in(names));
     }
     if let Some(search) = &filter.search {
         let pattern = search.like_pattern();
@@ -440,4 +444,71 @@ pub async fn status_counts(svc: &Services, actor: &Actor) -> AppResult<Vec<(Clie
             (*s, u64::try_from(n).unwrap_or(0))
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::service::pagination::{page_statement, Cursor};
+    use sea_orm::DbBackend;
+
+    /// A page's LIMIT and statuses are in the statement's text, so that PostgreSQL can
+    /// keep one plan for it; the firm and the cursor stay parameters.
+    #[test]
+    fn a_page_carries_its_limit_and_statuses_in_its_text() {
+        let filter = ClientFilter {
+            status: Some(vec![ClientStatus::Active, ClientStatus::Suspended]),
+            ..ClientFilter::default()
+        };
+        let order = Keyset {
+            tag: SortField::CreatedAt.tag(),
+            key: SortField::CreatedAt.column(),
+            id: client::Column::Id,
+            direction: Order::Asc,
+        };
+        let args = PageArgs {
+            first: Some(50),
+            ..PageArgs::default()
+        };
+        let window = args.window(SortField::CreatedAt.tag()).unwrap();
+        for backend in [DbBackend::Postgres, DbBackend::Sqlite] {
+            let select = client::Entity::find().filter(filter_condition(Uuid::nil(), &filter));
+            let stmt = page_statement(select, &order, &window, backend);
+            assert!(stmt.sql.ends_with(" LIMIT 51"), "{}", stmt.sql);
+            assert!(
+                stmt.sql.contains(r#""status" IN ('ACTIVE', 'SUSPENDED')"#),
+                "{}",
+                stmt.sql
+            );
+            let values = stmt.values.expect("the firm is bound").0;
+            assert_eq!(
+                values,
+                vec![sea_orm::Value::from(Uuid::nil())],
+                "{}",
+                stmt.sql
+            );
+        }
+
+        // The cursor's values are bound; the LIMIT is still written.
+        let first = Cursor::encode_parts(
+            SortField::CreatedAt.tag(),
+            &SortValue::Time(chrono::DateTime::UNIX_EPOCH),
+            Uuid::nil(),
+        );
+        let args = PageArgs {
+            first: Some(10),
+            after: Some(first),
+            ..PageArgs::default()
+        };
+        let window = args.window(SortField::CreatedAt.tag()).unwrap();
+        let select = client::Entity::find().filter(filter_condition(Uuid::nil(), &filter));
+        let stmt = page_statement(select, &order, &window, DbBackend::Postgres);
+        assert!(stmt.sql.ends_with(" LIMIT 11"), "{}", stmt.sql);
+        assert_eq!(
+            stmt.values.expect("bound values").0.len(),
+            3,
+            "{}",
+            stmt.sql
+        );
+    }
 }

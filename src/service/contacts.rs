@@ -223,11 +223,14 @@ pub fn active_ids_statement(backend: DbBackend, client_ids: &[Uuid]) -> Option<S
         return None;
     }
     let ids = super::id_values(backend, n, 1);
-    let (contact_status, workflow_status) = if backend == DbBackend::Postgres {
-        (format!("${}", n + 1), format!("${}", n + 2))
-    } else {
-        ("?".to_owned(), "?".to_owned())
-    };
+    // The statuses are written into the text, not bound, so that PostgreSQL can keep
+    // one plan for the statement (see `pagination::page_statement`).
+    let contact_status = sea_orm::Value::from(ContactStatus::Active);
+    let workflow_status = sea_orm::Value::from(WorkflowStatus::Active);
+    let (contact_status, workflow_status) = (
+        super::literal(backend, &contact_status),
+        super::literal(backend, &workflow_status),
+    );
     // Joined with the ids rather than `IN (SELECT id FROM c)`, and sorted by the caller:
     // SQLite built a temporary index of the ids for each `IN` and a temporary B-tree for
     // the `ORDER BY`, whose allocations cost more than the probes themselves.
@@ -238,9 +241,7 @@ pub fn active_ids_statement(backend: DbBackend, client_ids: &[Uuid]) -> Option<S
          UNION ALL SELECT 1 AS kind, w.client_id, w.id FROM c JOIN workflows w \
          ON w.client_id = c.id AND w.status = {workflow_status}"
     );
-    let mut values: Vec<sea_orm::Value> = client_ids.iter().map(|id| (*id).into()).collect();
-    values.push(ContactStatus::Active.into());
-    values.push(WorkflowStatus::Active.into());
+    let values: Vec<sea_orm::Value> = client_ids.iter().map(|id| (*id).into()).collect();
     Some(Statement::from_sql_and_values(backend, sql, values))
 }
 
@@ -260,4 +261,25 @@ pub fn active_ids_of(rows: Vec<sea_orm::QueryResult>) -> AppResult<ActiveIds> {
     contacts.sort_unstable_by_key(|&(_, id)| id);
     workflows.sort_unstable_by_key(|&(_, id)| id);
     Ok((contacts, workflows))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The statuses are in the text (so PostgreSQL keeps one plan); only the ids are
+    /// bound.
+    #[test]
+    fn active_ids_carry_their_statuses_in_their_text() {
+        let ids = [Uuid::now_v7(), Uuid::now_v7()];
+        assert!(active_ids_statement(DbBackend::Postgres, &[]).is_none());
+        for backend in [DbBackend::Postgres, DbBackend::Sqlite] {
+            let stmt = active_ids_statement(backend, &ids).expect("a statement");
+            assert!(stmt.sql.contains("x.status = 'ACTIVE'"), "{}", stmt.sql);
+            assert!(stmt.sql.contains("w.status = 'ACTIVE'"), "{}", stmt.sql);
+            let values = stmt.values.expect("the ids are bound").0;
+            let bound: Vec<sea_orm::Value> = ids.iter().map(|id| (*id).into()).collect();
+            assert_eq!(values, bound, "{}", stmt.sql);
+        }
+    }
 }

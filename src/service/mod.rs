@@ -161,6 +161,17 @@ pub fn id_values(backend: sea_orm::DbBackend, n: usize, first: usize) -> String 
     out
 }
 
+/// A value as an SQL literal of `backend`, quoted and escaped by sea-query: for the
+/// names of a closed set (statuses) that a statement carries in its text, so that
+/// PostgreSQL can keep one plan for it (see `pagination::page_statement`).
+pub fn literal(backend: sea_orm::DbBackend, value: &sea_orm::Value) -> String {
+    use sea_orm::sea_query::{PostgresQueryBuilder, QueryBuilder, SqliteQueryBuilder};
+    match backend {
+        sea_orm::DbBackend::Postgres => PostgresQueryBuilder.value_to_string(value),
+        _ => SqliteQueryBuilder.value_to_string(value),
+    }
+}
+
 /// Who performs an action.
 #[derive(Debug, Clone)]
 pub enum Actor {
