@@ -504,6 +504,9 @@ mod tests {
         let select = client::Entity::find().filter(filter_condition(Uuid::nil(), &filter));
         let stmt = page_statement(select, &order, &window, DbBackend::Postgres);
         assert!(stmt.sql.ends_with(" LIMIT 11"), "{}", stmt.sql);
+        // On PostgreSQL, from a one-row subquery (see `page_statement`).
+        let from_subquery = r#"("created_at", "id") > (SELECT $2, $3)"#;
+        assert!(stmt.sql.contains(from_subquery), "{}", stmt.sql);
         assert_eq!(
             stmt.values.expect("bound values").0.len(),
             3,

@@ -278,7 +278,23 @@ pub fn page_statement<E: EntityTrait>(
 ) -> sea_orm::Statement {
     let ascending = matches!(order.direction, Order::Asc);
     let tuple = || Expr::tuple([Expr::col(order.key), Expr::col(order.id)]);
-    let at = |c: &Cursor| Expr::tuple([c.value.expr(), Expr::val(c.id)]);
+    let at = |c: &Cursor| -> Expr {
+        let row = [c.value.expr(), Expr::val(c.id)];
+        if backend == sea_orm::DbBackend::Postgres {
+            // `(key, id) > (SELECT $2, $3)`: PostgreSQL computes the one-row subquery
+            // first (an InitPlan) and seeks the index from it, as from the plain row.
+            // But it cannot see the cursor's values when it plans, so the plan for the
+            // values costs what the generic plan does, and PostgreSQL keeps the generic
+            // one; with the values in view it judged each deep page by where its cursor
+            // falls, found the generic plan dearer, and planned every page anew.
+            sea_orm::sea_query::Query::select()
+                .exprs(row)
+                .to_owned()
+                .into()
+        } else {
+            Expr::tuple(row)
+        }
+    };
     let mut select = select;
     if let Some(c) = &window.after {
         select = select.filter(if ascending {
