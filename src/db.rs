@@ -2,11 +2,15 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use std::str::FromStr;
+
+use sea_orm::sqlx::postgres::{PgConnectOptions, PgConnection};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::sqlx::{self, ConnectOptions as _, Connection as _};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseConnectionType,
-    DatabaseTransaction, DbBackend, DbErr, QueryResult, SqliteTransactionMode, Statement,
-    TransactionOptions, TransactionTrait,
+    DatabaseTransaction, DbBackend, DbErr, QueryResult, RuntimeErr, SqliteTransactionMode,
+    Statement, TransactionOptions, TransactionTrait,
 };
 
 /// Counts SQL statements sent, so tests can pin how many a request costs.
@@ -67,9 +71,11 @@ impl Default for DbSettings {
 }
 
 /// The connections of one database: `read` serves everything; `write` opens the write
-/// transactions.
+/// transactions; on PostgreSQL, `pages` serves the reads of list pages.
 pub struct Pools {
     pub read: DatabaseConnection,
+    /// On PostgreSQL, the connections of [`read_all`] (see [`PageReads`]).
+    pub pages: Option<PageReads>,
     /// On SQLite, a second pool of one connection: SQLite admits one writer at a time,
     /// and writers queued for this connection wait in the pool's fair queue, where they
     /// would otherwise poll in SQLite's busy handler with growing sleeps (a third of the
@@ -94,8 +100,14 @@ pub async fn connect(url: &str, settings: &DbSettings) -> Result<Pools, DbErr> {
     } else {
         read.clone()
     };
+    let pages = if is_postgres(&read) {
+        Some(open_page_reads(url, settings).await?)
+    } else {
+        None
+    };
     Ok(Pools {
         read,
+        pages,
         write,
         separate_writer,
         stats,
@@ -139,6 +151,81 @@ pub fn pool_stats(conn: &DatabaseConnection) -> PoolStats {
         in_use: size.saturating_sub(idle),
         idle,
         max,
+    }
+}
+
+/// The PostgreSQL connections of list pages' reads ([`read_all`]), in a pool of their own
+/// (bb8) beside sqlx's, with the same settings.
+///
+/// sqlx's pool pings every connection given back to it before it lends it again: a
+/// `Sync` message and PostgreSQL's answer, one more round trip for every statement, as
+/// long on loopback as a page's own SELECT. A `list50` request waited for PostgreSQL
+/// twice, and the release took a sixth of the server's time. This pool takes a
+/// connection back as it is, and closes one whose last statement did not finish (it
+/// failed, or the request was dropped while it ran) instead of lending it again. It holds
+/// no transactions: those, and every other statement, stay on sqlx's pool.
+pub type PageReads = bb8::Pool<PageConnections>;
+
+/// Opens the connections of [`PageReads`].
+pub struct PageConnections(PgConnectOptions);
+
+/// A connection of [`PageReads`], and whether its last statement finished.
+pub struct PageConnection {
+    conn: PgConnection,
+    finished: bool,
+}
+
+impl bb8::ManageConnection for PageConnections {
+    type Connection = PageConnection;
+    type Error = sqlx::Error;
+
+    async fn connect(&self) -> Result<PageConnection, sqlx::Error> {
+        Ok(PageConnection {
+            conn: PgConnection::connect_with(&self.0).await?,
+            finished: true,
+        })
+    }
+
+    async fn is_valid(&self, conn: &mut PageConnection) -> Result<(), sqlx::Error> {
+        conn.conn.ping().await
+    }
+
+    fn has_broken(&self, conn: &mut PageConnection) -> bool {
+        !conn.finished
+    }
+}
+
+/// sqlx's pool keeps a connection at most this long; so does [`PageReads`].
+const MAX_LIFETIME: Duration = Duration::from_secs(30 * 60);
+
+async fn open_page_reads(url: &str, settings: &DbSettings) -> Result<PageReads, DbErr> {
+    let options = PgConnectOptions::from_str(url)
+        .map_err(|e| DbErr::Conn(RuntimeErr::SqlxError(Arc::new(e))))?
+        .disable_statement_logging();
+    let max = settings.max_connections.max(1);
+    // bb8 refuses zero durations; a millisecond is as good as none.
+    let at_least = |d: Duration| d.max(Duration::from_millis(1));
+    bb8::Pool::builder()
+        .max_size(max)
+        .min_idle(settings.min_connections.min(max))
+        .connection_timeout(at_least(settings.acquire_timeout))
+        .idle_timeout(at_least(settings.idle_timeout))
+        .max_lifetime(MAX_LIFETIME)
+        // As `test_before_acquire(false)` on sqlx's pool: a broken connection fails its
+        // statement and is closed.
+        .test_on_check_out(false)
+        .build(PageConnections(options))
+        .await
+        .map_err(|e| DbErr::Conn(RuntimeErr::SqlxError(Arc::new(e))))
+}
+
+/// The connection counts of [`PageReads`].
+pub fn page_pool_stats(pool: &PageReads) -> PoolStats {
+    let state = pool.state();
+    PoolStats {
+        in_use: state.connections.saturating_sub(state.idle_connections),
+        idle: state.idle_connections,
+        max: pool.config().max_size,
     }
 }
 
@@ -194,24 +281,44 @@ async fn open(
 }
 
 /// Runs a read outside a transaction as SeaORM's `query_all` does (the same statement,
-/// values and rows, counted the same way), but straight on sqlx's pool. SeaORM's
-/// connection future holds every backend's, and moving it around copied about 30 KB per
-/// statement: 5% of a `list50` request on PostgreSQL. For the statements of list pages.
+/// values and rows, counted the same way), but straight on a pool: on PostgreSQL
+/// [`PageReads`] when given, else sqlx's pool under `db`. SeaORM's connection future
+/// holds every backend's, and moving it around copied about 30 KB per statement: 5% of a
+/// `list50` request on PostgreSQL. For the statements of list pages.
 pub async fn read_all(
     db: &DatabaseConnection,
+    pages: Option<&PageReads>,
     stats: &DbStats,
     stmt: Statement,
 ) -> Result<Vec<QueryResult>, DbErr> {
-    use sea_orm::sqlx;
     use sea_query_sqlx::SqlxValues;
     let values = SqlxValues(stmt.values.unwrap_or(sea_orm::Values(Vec::new())));
     let sql = sqlx::AssertSqlSafe(stmt.sql);
-    let rows = match &db.inner {
-        DatabaseConnectionType::SqlxPostgresPoolConnection(_) => sqlx::query_with(sql, values)
-            .fetch_all(db.get_postgres_connection_pool())
-            .await
-            .map(|rows| rows.into_iter().map(QueryResult::from).collect()),
-        DatabaseConnectionType::SqlxSqlitePoolConnection(_) => sqlx::query_with(sql, values)
+    let rows = match (&db.inner, pages) {
+        (DatabaseConnectionType::SqlxPostgresPoolConnection(_), Some(pages)) => {
+            let asked = std::time::Instant::now();
+            let mut lent = pages.get().await.map_err(|e| match e {
+                bb8::RunError::TimedOut => {
+                    DbErr::ConnectionAcquire(sea_orm::error::ConnAcquireErr::Timeout)
+                }
+                bb8::RunError::User(e) => DbErr::Conn(RuntimeErr::SqlxError(Arc::new(e))),
+            })?;
+            note_acquire_wait(asked.elapsed());
+            crate::metrics::observe_acquire_wait(asked.elapsed());
+            lent.finished = false;
+            let rows = sqlx::query_with(sql, values)
+                .fetch_all(&mut lent.conn)
+                .await;
+            lent.finished = rows.is_ok();
+            rows.map(|rows| rows.into_iter().map(QueryResult::from).collect())
+        }
+        (DatabaseConnectionType::SqlxPostgresPoolConnection(_), None) => {
+            sqlx::query_with(sql, values)
+                .fetch_all(db.get_postgres_connection_pool())
+                .await
+                .map(|rows| rows.into_iter().map(QueryResult::from).collect())
+        }
+        (DatabaseConnectionType::SqlxSqlitePoolConnection(_), _) => sqlx::query_with(sql, values)
             .fetch_all(db.get_sqlite_connection_pool())
             .await
             .map(|rows| rows.into_iter().map(QueryResult::from).collect()),
@@ -422,6 +529,61 @@ mod tests {
         // A slot is reused 16 seconds later, starting from zero.
         w.note(Duration::from_millis(100), at(17.9));
         assert!((w.mean_waiting(at(18.0)) - 0.01).abs() < 1e-9);
+    }
+
+    /// On PostgreSQL, list pages read through a pool of their own that takes a connection
+    /// back as it is, unless its statement did not finish: a failed statement or a read
+    /// dropped half-way closes the connection instead of lending it again.
+    #[tokio::test]
+    async fn page_reads_close_connections_whose_statement_did_not_finish() {
+        let Ok(url) = std::env::var("TEST_DATABASE_URL") else {
+            return;
+        };
+        let settings = DbSettings {
+            max_connections: 2,
+            min_connections: 0,
+            ..DbSettings::default()
+        };
+        let pools = connect(&url, &settings).await.unwrap();
+        let pages = pools.pages.as_ref().expect("a pool for list pages");
+        let stats = DbStats::default();
+        let read = |sql: &'static str| {
+            read_all(
+                &pools.read,
+                Some(pages),
+                &stats,
+                Statement::from_string(DbBackend::Postgres, sql),
+            )
+        };
+        let open = || {
+            let s = page_pool_stats(pages);
+            (s.in_use, s.idle, s.max)
+        };
+
+        let rows = read("SELECT 7 AS n").await.unwrap();
+        assert_eq!(rows[0].try_get_by_index::<i32>(0).unwrap(), 7);
+        assert_eq!(open(), (0, 1, 2), "back in the pool, idle");
+        read("SELECT 8 AS n").await.unwrap();
+        assert_eq!(open(), (0, 1, 2), "the same connection again");
+
+        assert!(read("SELECT * FROM no_such_table").await.is_err());
+        assert_eq!(open(), (0, 0, 2), "closed after its failed statement");
+
+        read("SELECT 9 AS n").await.unwrap();
+        let dropped =
+            tokio::time::timeout(Duration::from_millis(200), read("SELECT pg_sleep(30)")).await;
+        assert!(
+            dropped.is_err(),
+            "the read was dropped while PostgreSQL ran it"
+        );
+        assert_eq!(
+            open(),
+            (0, 0, 2),
+            "closed, not left to answer the next read"
+        );
+        let rows = read("SELECT 10 AS n").await.unwrap();
+        assert_eq!(rows[0].try_get_by_index::<i32>(0).unwrap(), 10);
+        assert_eq!(stats.statements(), 5, "every statement sent is counted");
     }
 
     async fn pragma(db: &DatabaseConnection, name: &str) -> i64 {

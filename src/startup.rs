@@ -44,6 +44,7 @@ pub async fn connect_and_migrate(
         Services {
             events: crate::service::events::EventBus::new(pools.read.get_database_backend()),
             db: pools.read,
+            pages: pools.pages,
             writer: pools.write,
             separate_writer: pools.separate_writer,
             clock: Clock::default(),

@@ -75,6 +75,8 @@ impl Clock {
 pub struct Services {
     /// Reads, and writes outside a transaction.
     pub db: DatabaseConnection,
+    /// On PostgreSQL, the connections of list pages' reads ([`Services::read_all`]).
+    pub pages: Option<crate::db::PageReads>,
     /// Write transactions (see [`crate::db::Pools`]); open them with
     /// [`Services::begin_write`].
     pub writer: DatabaseConnection,
@@ -95,6 +97,9 @@ impl Services {
     /// Each distinct pool with its name, for the metrics.
     pub fn pool_stats(&self) -> Vec<(&'static str, crate::db::PoolStats)> {
         let mut pools = vec![("read", crate::db::pool_stats(&self.db))];
+        if let Some(pages) = &self.pages {
+            pools.push(("pages", crate::db::page_pool_stats(pages)));
+        }
         if self.separate_writer {
             pools.push(("write", crate::db::pool_stats(&self.writer)));
         }
@@ -106,7 +111,7 @@ impl Services {
         &self,
         stmt: sea_orm::Statement,
     ) -> Result<Vec<sea_orm::QueryResult>, sea_orm::DbErr> {
-        crate::db::read_all(&self.db, &self.stats, stmt).await
+        crate::db::read_all(&self.db, self.pages.as_ref(), &self.stats, stmt).await
     }
 
     /// The rows of a read on `db` decoded as `M`.

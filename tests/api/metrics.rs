@@ -78,6 +78,13 @@ async fn metrics_count_requests_by_operation_and_outcome() {
     assert_eq!(me_slowest_bucket, 3.0);
     assert!(text.contains(r#"clientele_db_connections_in_use{pool="read"}"#));
     assert!(sample(&text, r#"clientele_db_connections_idle{pool="read"}"#) >= 1.0);
+    // On PostgreSQL, list pages read through a pool of their own.
+    let pages = r#"clientele_db_connections_max{pool="pages"}"#;
+    if clientele::db::is_postgres(&app.services.db) {
+        assert_eq!(sample(&text, pages), 8.0, "{text}");
+    } else {
+        assert!(!text.contains(pages), "{text}");
+    }
     assert!(text.ends_with("# EOF\n"));
 }
 
