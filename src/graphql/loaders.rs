@@ -100,7 +100,9 @@ type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 #[derive(Default)]
 struct PrimedRows {
-    facts: FastMap<Uuid, Arc<lifecycle::Facts>>,
+    /// The rules' facts of a client, and whether they hold its subscriptions (without
+    /// them they serve only the rules' verdicts; see `lifecycle::Facts`).
+    facts: FastMap<Uuid, (Arc<lifecycle::Facts>, bool)>,
     /// When the facts were read: the instant the rules judge the page's clients at.
     facts_read_at: Option<DateTime<Utc>>,
     /// The newest `limit + 1` events of a client, by (client, limit), as
@@ -118,11 +120,21 @@ impl Primed {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// The rules' facts about a client, if its page read them, and when they were read
-    /// (one instant for the whole page).
-    pub fn facts(&self, client: Uuid) -> Option<(Arc<lifecycle::Facts>, DateTime<Utc>)> {
+    /// The rules' facts about a client, if its page read them (with its subscriptions
+    /// when `with_subscriptions`), and when they were read (one instant for the whole
+    /// page).
+    pub fn facts(
+        &self,
+        client: Uuid,
+        with_subscriptions: bool,
+    ) -> Option<(Arc<lifecycle::Facts>, DateTime<Utc>)> {
         let rows = self.rows();
-        Some((rows.facts.get(&client).cloned()?, rows.facts_read_at?))
+        match rows.facts.get(&client)? {
+            (facts, complete) if *complete || !with_subscriptions => {
+                Some((facts.clone(), rows.facts_read_at?))
+            }
+            _ => None,
+        }
     }
 
     /// The newest events of a client as `NewestEventsLoader` gives them for `limit`, if
@@ -141,15 +153,39 @@ impl Primed {
         self.rows().users.get(&id).cloned()
     }
 
+    /// Keeps the facts a page read at `read_at`, with the clients' subscriptions or not;
+    /// facts with subscriptions that another page of the request read are kept over ones
+    /// without.
+    fn keep_facts(
+        &self,
+        facts: impl IntoIterator<Item = (Uuid, lifecycle::Facts)>,
+        with_subscriptions: bool,
+        read_at: DateTime<Utc>,
+    ) {
+        let mut rows = self.rows();
+        rows.facts_read_at = Some(read_at);
+        for (id, f) in facts {
+            let complete = rows.facts.get(&id).is_some_and(|(_, complete)| *complete);
+            if with_subscriptions || !complete {
+                rows.facts.insert(id, (Arc::new(f), with_subscriptions));
+            }
+        }
+    }
+
     fn clear(&self) {
         *self.rows() = PrimedRows::default();
     }
 }
 
 impl Loaders {
-    /// The rules' facts about a client.
-    pub async fn facts_of(&self, client: Uuid) -> async_graphql::Result<lifecycle::Facts> {
-        if let Some((facts, _)) = self.primed.facts(client) {
+    /// The rules' facts about a client; its subscriptions too when `with_subscriptions`
+    /// (the rules' verdicts do without).
+    pub async fn facts_of(
+        &self,
+        client: Uuid,
+        with_subscriptions: bool,
+    ) -> async_graphql::Result<lifecycle::Facts> {
+        if let Some((facts, _)) = self.primed.facts(client, with_subscriptions) {
             return Ok((*facts).clone());
         }
         Ok(self.facts.load_one(client).await?.unwrap_or_default())
@@ -269,7 +305,10 @@ struct Wanted {
     actors: bool,
     /// An event's `client`: the page's own clients, fed to the client loader.
     event_clients: bool,
+    /// The rules' facts: for their verdicts (`availableActions`), and with the
+    /// subscriptions when `subscriptions`.
     facts: bool,
+    subscriptions: bool,
     contacts: bool,
     stakeholders: bool,
     workflows: bool,
@@ -291,7 +330,11 @@ impl Wanted {
 fn scan_client(field: async_graphql::SelectionField<'_>, wanted: &mut Wanted) {
     for f in field.selection_set() {
         match f.name() {
-            "availableActions" | "currentSubscription" | "subscriptions" => wanted.facts = true,
+            "availableActions" => wanted.facts = true,
+            "currentSubscription" | "subscriptions" => {
+                wanted.facts = true;
+                wanted.subscriptions = true;
+            }
             "contacts" => wanted.contacts = true,
             "stakeholders" => wanted.stakeholders = true,
             "workflows" => wanted.workflows = true,
@@ -352,14 +395,12 @@ pub async fn prefetch_for_clients(
     }
     let ids: Vec<Uuid> = clients.iter().map(|c| c.id).collect();
     if wanted.facts {
-        let facts = lifecycle::load_page_facts(services, &ids)
+        let facts = lifecycle::load_page_facts(services, &ids, wanted.subscriptions)
             .await
             .map_err(|e| e.extend())?;
-        let mut primed = loaders.primed.rows();
-        primed.facts_read_at = Some(services.clock.now());
-        primed
-            .facts
-            .extend(facts.into_iter().map(|(id, f)| (id, Arc::new(f))));
+        loaders
+            .primed
+            .keep_facts(facts, wanted.subscriptions, services.clock.now());
     }
     // Workflow assignees are contacts of the same clients: one read serves both.
     if wanted.contacts || wanted.workflows {
@@ -573,5 +614,40 @@ impl Loader<WorkflowsOf> for ClientChildrenLoader {
             .into_iter()
             .map(|(k, v)| (WorkflowsOf(k), v))
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Facts read without subscriptions answer the rules' verdicts only; facts with them
+    /// answer both, and are not replaced by another page's facts without them.
+    #[test]
+    fn facts_without_subscriptions_serve_only_the_verdicts() {
+        let primed = Primed::default();
+        let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
+        let now = Utc::now();
+        let facts = |contacts: usize| lifecycle::Facts {
+            active_contacts: (0..contacts).map(|_| Uuid::now_v7()).collect(),
+            ..Default::default()
+        };
+        assert!(primed.facts(a, false).is_none());
+
+        primed.keep_facts([(a, facts(1))], false, now);
+        assert_eq!(primed.facts(a, false).unwrap().0.active_contacts.len(), 1);
+        assert_eq!(primed.facts(a, false).unwrap().1, now);
+        assert!(
+            primed.facts(a, true).is_none(),
+            "no subscriptions were read"
+        );
+
+        primed.keep_facts([(a, facts(2)), (b, facts(2))], true, now);
+        assert_eq!(primed.facts(a, true).unwrap().0.active_contacts.len(), 2);
+        primed.keep_facts([(a, facts(3)), (b, facts(3))], false, now);
+        for id in [a, b] {
+            let (kept, _) = primed.facts(id, true).expect("still with subscriptions");
+            assert_eq!(kept.active_contacts.len(), 2);
+        }
     }
 }

@@ -541,7 +541,8 @@ impl PlainFields for ClientFields<'_> {
         let primed = &loaders.primed;
         match field.node.name.node.as_str() {
             "availableActions" => {
-                let (Some((facts, now)), Ok(actor)) = (primed.facts(self.0.id), ctx.actor()) else {
+                let (Some((facts, now)), Ok(actor)) = (primed.facts(self.0.id, false), ctx.actor())
+                else {
                     return false;
                 };
                 let role = actor.role().unwrap_or(entity::Role::Viewer);
@@ -628,7 +629,7 @@ impl<'a> ClientFields<'a> {
             let svc = ctx.services()?;
             let actor = ctx.actor()?;
             let role = actor.role().unwrap_or(entity::Role::Viewer);
-            let facts = ctx.data::<Loaders>()?.facts_of(self.0.id).await?;
+            let facts = ctx.data::<Loaders>()?.facts_of(self.0.id, false).await?;
             Ok(AvailableActions::of(self.0, &facts, role, svc.clock.now()))
         })
         .await
@@ -692,7 +693,7 @@ impl<'a> ClientFields<'a> {
     /// Every subscription period of the client, newest first.
     async fn subscriptions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Subscription>> {
         boxed(async move {
-            let facts = ctx.data::<Loaders>()?.facts_of(self.0.id).await?;
+            let facts = ctx.data::<Loaders>()?.facts_of(self.0.id, true).await?;
             Ok(facts.subscriptions.into_iter().map(Subscription).collect())
         })
         .await
@@ -705,7 +706,7 @@ impl<'a> ClientFields<'a> {
     ) -> async_graphql::Result<Option<Subscription>> {
         boxed(async move {
             let svc = ctx.services()?;
-            let facts = ctx.data::<Loaders>()?.facts_of(self.0.id).await?;
+            let facts = ctx.data::<Loaders>()?.facts_of(self.0.id, true).await?;
             Ok(billing::current(&facts.subscriptions, svc.clock.now())
                 .cloned()
                 .map(Subscription))

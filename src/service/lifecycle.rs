@@ -279,6 +279,10 @@ pub struct Effects {
 }
 
 /// What the rules need to know about a client besides its row.
+///
+/// Whether an action is allowed never depends on `subscriptions`: they only shape what
+/// an allowed action does (the billing rule, a purge), so `availableActions` is answered
+/// from facts read without them (`load_page_facts`).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Facts {
     pub active_contacts: Vec<Uuid>,
@@ -309,20 +313,26 @@ pub async fn load_facts<C: ConnectionTrait>(
 }
 
 /// [`load_facts`] for a page of clients, read outside any transaction as the page's other
-/// rows are (`Services::read_all`).
+/// rows are (`Services::read_all`); without their subscriptions (one statement fewer)
+/// unless `with_subscriptions`, when only the verdicts of [`available_actions`] are
+/// wanted.
 pub async fn load_page_facts(
     svc: &Services,
     client_ids: &[Uuid],
+    with_subscriptions: bool,
 ) -> AppResult<super::IdMap<Facts>> {
     let Some(stmt) = contacts::active_ids_statement(svc.db.get_database_backend(), client_ids)
     else {
         return Ok(super::IdMap::default());
     };
     let active = contacts::active_ids_of(svc.read_all(stmt).await?)?;
-    let mut subscriptions = svc
-        .read_select(billing::of_clients_select(client_ids))
-        .await?;
-    billing::newest_first(&mut subscriptions);
+    let mut subscriptions = Vec::new();
+    if with_subscriptions {
+        subscriptions = svc
+            .read_select(billing::of_clients_select(client_ids))
+            .await?;
+        billing::newest_first(&mut subscriptions);
+    }
     Ok(facts_of(client_ids, active, subscriptions))
 }
 
@@ -1211,6 +1221,71 @@ mod tests {
                             assert_eq!(plan.to, expected, "{case}");
                         }
                         (_, other) => panic!("{case}: {other:?}"),
+                    }
+                }
+            }
+        }
+    }
+
+    /// `availableActions` is answered from facts read without subscriptions: no verdict
+    /// (allowed, or the refusal's code and sentence) may depend on them, whatever the
+    /// client's status, age, billing, contacts and workflows.
+    #[test]
+    fn no_verdict_depends_on_subscriptions() {
+        let now = Utc::now();
+        let period = |start: DateTime<Utc>, charge, ended_at| entity::subscription::Model {
+            id: Uuid::now_v7(),
+            firm_id: Uuid::now_v7(),
+            client_id: Uuid::now_v7(),
+            plan: billing::PLAN.into(),
+            period_start: start,
+            period_end: billing::year_after(start),
+            charge,
+            ended_at,
+            created_at: start,
+        };
+        let histories = [
+            vec![period(
+                now - Duration::days(10),
+                entity::Charge::Invoiced,
+                None,
+            )],
+            vec![period(now - Duration::days(10), entity::Charge::None, None)],
+            vec![period(
+                now - Duration::days(400),
+                entity::Charge::Invoiced,
+                Some(now - Duration::days(30)),
+            )],
+        ];
+        let verdict =
+            |res: AppResult<Plan>| res.map(|_| ()).map_err(|e| (e.code(), e.public_message()));
+        for status in ClientStatus::ALL {
+            for age in [Duration::days(2), Duration::days(60)] {
+                for billing in [Billing::FirmPaid, Billing::SelfPaying] {
+                    for people in [false, true] {
+                        let mut c = crate::service::sample_client(status, now - age);
+                        c.billing = billing;
+                        let bare = Facts {
+                            active_contacts: if people { vec![Uuid::now_v7()] } else { vec![] },
+                            active_workflows: if people { vec![Uuid::now_v7()] } else { vec![] },
+                            subscriptions: vec![],
+                        };
+                        for subscriptions in &histories {
+                            let full = Facts {
+                                subscriptions: subscriptions.clone(),
+                                ..bare.clone()
+                            };
+                            for role in ROLES {
+                                for r in &TABLE {
+                                    assert_eq!(
+                                        verdict(check(r.action, &c, &bare, Some(role), None, now)),
+                                        verdict(check(r.action, &c, &full, Some(role), None, now)),
+                                        "{status:?} {:?} {role:?} {age:?} {billing:?}",
+                                        r.action
+                                    );
+                                }
+                            }
+                        }
                     }
                 }
             }

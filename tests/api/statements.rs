@@ -59,8 +59,9 @@ async fn a_rich_client_page_costs_the_same_statements_for_10_and_100_clients() {
     let hundred = statements_for(&app, 100).await;
     assert_eq!(ten, hundred, "statement count grows with the page size");
     // Page, newest events (the history page's first row is the latest event), actors,
-    // and the rules' facts (ACTIVE contacts and workflows in one, subscriptions).
-    assert_eq!(hundred, 5, "statements for one page");
+    // and the rules' facts (ACTIVE contacts and workflows in one; no subscriptions, which
+    // no verdict of `availableActions` depends on).
+    assert_eq!(hundred, 4, "statements for one page");
 }
 
 /// The `list50-rich` query of the benchmark (bench/run), with the page size a variable.
@@ -104,8 +105,8 @@ async fn the_benchmark_rich_list_costs_the_same_statements_for_10_and_100_client
         "statement count grows with the page size"
     );
     // Page, newest events, actors, and the rules' facts (ACTIVE contacts and workflows in
-    // one, subscriptions).
-    assert_eq!(counts[1], 5, "statements for one page");
+    // one).
+    assert_eq!(counts[1], 4, "statements for one page");
 }
 
 const DETAIL: &str = "query($n: Int) {
@@ -160,4 +161,35 @@ async fn related_rows_of_a_page_cost_the_same_statements_for_5_and_40_clients() 
     // Page, contacts, stakeholders, their users, workflows, the rules' facts (ACTIVE
     // contacts and workflows in one, subscriptions).
     assert_eq!(forty, 7);
+}
+
+/// A page that asks only for `availableActions` reads the rules' facts without the
+/// clients' subscriptions; a page or a client of the same request that asks for
+/// subscriptions still gets them (`Primed::keep_facts` holds the order in which pages
+/// are read to the same rule).
+#[tokio::test]
+async fn subscriptions_are_answered_beside_pages_that_read_facts_without_them() {
+    let app = spawn_app().await;
+    let id = app.client_in("ACTIVE").await;
+    let query = "query($id: ID!) {
+      verdicts: clients(first: 5) { nodes { id availableActions { action allowed code } } }
+      billing: clients(first: 5) {
+        nodes { id availableActions { action allowed code } subscriptions { charge }
+                currentSubscription { charge } }
+      }
+      client(id: $id) { subscriptions { charge } currentSubscription { charge } }
+    }";
+    let r = app.gql(&app.admin, query, json!({"id": id})).await;
+    let data = r.data();
+    assert_eq!(data["client"]["subscriptions"][0]["charge"], "INVOICED");
+    assert_eq!(data["client"]["currentSubscription"]["charge"], "INVOICED");
+    let billing = data["billing"]["nodes"].as_array().unwrap();
+    let node = billing.iter().find(|n| n["id"] == id.as_str()).unwrap();
+    assert_eq!(node["subscriptions"], data["client"]["subscriptions"]);
+    assert_eq!(node["currentSubscription"]["charge"], "INVOICED");
+    let verdicts = data["verdicts"]["nodes"].as_array().unwrap();
+    assert_eq!(verdicts.len(), billing.len());
+    for (v, b) in verdicts.iter().zip(billing) {
+        assert_eq!(v["availableActions"], b["availableActions"]);
+    }
 }
