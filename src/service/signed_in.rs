@@ -4,7 +4,9 @@
 //! active are always the database's). A screen sends the same token again and again,
 //! and on PostgreSQL that read was a second round trip for every page, about a third of
 //! what the page's own SELECT costs the database. So a user read for a request is kept
-//! here, and dropped as soon as anything may have changed it:
+//! here; so are the staff a page names (the actors of its events, its stakeholders),
+//! who are few and mostly the people signed in. Each is dropped as soon as anything may
+//! have changed it:
 //!
 //! - the migration puts a trigger on `users` that sends `NOTIFY clientele_users` for
 //!   every statement that writes the table, whoever runs it (this server, another

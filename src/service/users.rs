@@ -48,11 +48,33 @@ pub async fn list(svc: &Services, actor: &Actor) -> AppResult<Vec<user::Model>> 
         .await?)
 }
 
-/// Several users by id, for data loaders.
+/// Several users by id, for data loaders and pages (the actors of events, stakeholders).
+/// On PostgreSQL, users remembered since a request read them are not read again, and the
+/// ones read are remembered (see `signed_in`): the staff named on a page are few, and
+/// mostly the people signed in.
 pub async fn by_ids(svc: &Services, ids: &[Uuid]) -> AppResult<Vec<user::Model>> {
-    Ok(svc
-        .read_select(user::Entity::find().filter(user::Column::Id.is_in(ids.iter().copied())))
-        .await?)
+    let mut found = Vec::with_capacity(ids.len());
+    let mut missing = Vec::new();
+    for &id in ids {
+        match svc.signed_in.get(id) {
+            Some(user) => found.push(user),
+            None => missing.push(id),
+        }
+    }
+    if missing.is_empty() {
+        return Ok(found);
+    }
+    let read_at = svc.signed_in.before_read();
+    let read: Vec<user::Model> = svc
+        .read_select(user::Entity::find().filter(user::Column::Id.is_in(missing)))
+        .await?;
+    if let Some(at) = read_at {
+        for user in &read {
+            svc.signed_in.keep(at, user);
+        }
+    }
+    found.extend(read);
+    Ok(found)
 }
 
 /// Inserts a user; the address is unique across all firms.

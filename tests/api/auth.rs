@@ -290,3 +290,49 @@ async fn users_changed_outside_the_server_are_read_again() {
     change(user::Column::Active, false.into()).await;
     settles("UNAUTHENTICATED").await;
 }
+
+/// The staff a page names (here the actor of a client's latest event, who is not the
+/// user signed in) are remembered between requests like signed-in users on PostgreSQL,
+/// and read again as soon as anything changes them.
+#[tokio::test]
+async fn a_renamed_actor_shows_on_the_next_pages() {
+    use entity::user;
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+    const PAGE: &str = "{ clients(first: 1) { nodes { latestEvent { actor { id name } } } } }";
+    let app = spawn_app().await;
+    let id = app.create_client("Named Co").await;
+    app.act(&app.manager, "activateClient", &id, json!({}))
+        .await
+        .data();
+    let actor_name = || {
+        let app = &app;
+        async move {
+            let r = app.gql(&app.member, PAGE, json!({})).await;
+            let actor = &r.data()["clients"]["nodes"][0]["latestEvent"]["actor"];
+            assert_eq!(actor["id"], app.manager.id.to_string());
+            actor["name"].as_str().unwrap().to_string()
+        }
+    };
+    let before = actor_name().await;
+    assert_ne!(before, "Renamed Manager");
+    // Read again and remembered where the server listens for changes to `users`.
+    assert_eq!(actor_name().await, before);
+    user::Entity::update_many()
+        .col_expr(user::Column::Name, Expr::value("Renamed Manager"))
+        .filter(user::Column::Id.eq(app.manager.id))
+        .exec(&app.services.writer)
+        .await
+        .unwrap();
+    // Within moments (at once on SQLite, which keeps nothing).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let seen = actor_name().await;
+        if seen == "Renamed Manager" {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "still {seen}");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
