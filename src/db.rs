@@ -1,8 +1,7 @@
+use std::str::FromStr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
-
-use std::str::FromStr;
 
 use sea_orm::sqlx::postgres::{PgConnectOptions, PgConnection};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
@@ -159,8 +158,8 @@ pub fn pool_stats(conn: &DatabaseConnection) -> PoolStats {
 ///
 /// sqlx's pool pings every connection given back to it before it lends it again: a
 /// `Sync` message and PostgreSQL's answer, one more round trip for every statement, as
-/// long on loopback as a page's own SELECT. A `list50` request waited for PostgreSQL
-/// twice, and the release took a sixth of the server's time. This pool takes a
+/// long on loopback as a page's own SELECT: a `list50` request waited for PostgreSQL
+/// twice (see bench/README.md, "Where the time went"). This pool takes a
 /// connection back as it is, and closes one whose last statement did not finish (it
 /// failed, or the request was dropped while it ran) instead of lending it again. It holds
 /// no transactions: those, and every other statement, stay on sqlx's pool.
