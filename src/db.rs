@@ -303,7 +303,6 @@ pub async fn read_all(
                 bb8::RunError::User(e) => DbErr::Conn(RuntimeErr::SqlxError(Arc::new(e))),
             })?;
             note_acquire_wait(asked.elapsed());
-            crate::metrics::observe_acquire_wait(asked.elapsed());
             lent.finished = false;
             let rows = sqlx::query_with(sql, values)
                 .fetch_all(&mut lent.conn)
@@ -428,9 +427,11 @@ impl WaitWindow {
 
 static WAITS: std::sync::LazyLock<WaitWindow> = std::sync::LazyLock::new(WaitWindow::new);
 
-/// Notes how long a call waited for a pooled connection (see
-/// [`crate::telemetry::PoolWaits`]). Process-wide.
+/// Notes how long a call waited for a pooled connection, for the waiting gauge and the
+/// wait histogram: sqlx's pools' waits (see [`crate::telemetry::PoolWaits`]) and
+/// [`PageReads`]'. Process-wide.
 pub fn note_acquire_wait(waited: Duration) {
+    crate::metrics::observe_acquire_wait(waited);
     WAITS.note(waited, std::time::Instant::now());
 }
 

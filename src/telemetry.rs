@@ -75,7 +75,6 @@ impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for PoolWaits {
         if let Some(secs) = waited.0.filter(|s| s.is_finite() && *s >= 0.0) {
             let waited = std::time::Duration::from_secs_f64(secs.min(1e6));
             crate::db::note_acquire_wait(waited);
-            crate::metrics::observe_acquire_wait(waited);
         }
     }
 }

@@ -326,13 +326,15 @@ pub async fn load_page_facts(
         return Ok(super::IdMap::default());
     };
     let active = contacts::active_ids_of(svc.read_all(stmt).await?)?;
-    let mut subscriptions = Vec::new();
-    if with_subscriptions {
-        subscriptions = svc
+    let subscriptions = if with_subscriptions {
+        let mut rows = svc
             .read_select(billing::of_clients_select(client_ids))
             .await?;
-        billing::newest_first(&mut subscriptions);
-    }
+        billing::newest_first(&mut rows);
+        rows
+    } else {
+        Vec::new()
+    };
     Ok(facts_of(client_ids, active, subscriptions))
 }
 
