@@ -5,15 +5,17 @@ use chrono::{DateTime, Duration, Utc};
 use entity::{
     client, lifecycle_event, Billing, ClientKind, ClientStatus as S, LifecycleAction as A,
 };
-use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, TransactionTrait};
+use sea_orm::sea_query::{Alias, DynIden, IntoIden, Query};
+use sea_orm::{ConnectionTrait, EntityTrait, Iterable, ModelTrait, TransactionTrait};
 use uuid::Uuid;
 
 use crate::domain::{Email, Name};
 use crate::error::AppResult;
 use crate::service::{firms, Services};
 
-/// Rows per INSERT statement: 16 columns × 1,000 rows stays under the bind-parameter
-/// limits of SQLite (32,766) and PostgreSQL (65,535).
+/// Rows per INSERT statement: 25 columns (a client with the copy of its latest event) ×
+/// 1,000 rows stays under the bind-parameter limits of SQLite (32,766) and PostgreSQL
+/// (65,535).
 const BATCH: usize = 1_000;
 
 /// What `seed` made, for the caller to print.
@@ -141,41 +143,8 @@ async fn seed_firm(
             FIRST[mix.below(FIRST.len() as u64) as usize],
             SECOND[mix.below(SECOND.len() as u64) as usize]
         );
-        clients.push(client::ActiveModel {
-            id: Set(id),
-            firm_id: Set(firm_id),
-            name: Set(name),
-            email: Set(email),
-            kind: Set(if i % 3 == 0 {
-                ClientKind::Individual
-            } else {
-                ClientKind::Business
-            }),
-            billing: Set(if i % 4 == 0 {
-                Billing::SelfPaying
-            } else {
-                Billing::FirmPaid
-            }),
-            status: Set(status),
-            portal_access: Set(true),
-            activation_scheduled_at: Set(None),
-            decommission_scheduled_at: Set(None),
-            status_before_archive: Set((status == S::Archived).then_some(S::Inactive)),
-            account_owner_contact_id: Set(None),
-            version: Set(if status == S::Active { 1 } else { 2 }),
-            created_at: Set(created),
-            updated_at: Set(changed),
-            status_changed_at: Set(changed),
-        });
-        events.push(event(
-            firm_id,
-            id,
-            admin_id,
-            A::Create,
-            None,
-            S::Active,
-            created,
-        ));
+        let created_event = event(firm_id, id, admin_id, A::Create, None, S::Active, created);
+        events.push(created_event.clone());
         let last = match status {
             S::Suspended => Some((A::Suspend, S::Active)),
             S::Inactive => Some((A::Deactivate, S::Active)),
@@ -183,17 +152,43 @@ async fn seed_firm(
             S::Discarded => Some((A::Discard, S::Active)),
             _ => None,
         };
-        if let Some((action, from)) = last {
-            events.push(event(
-                firm_id,
+        let latest = match last {
+            Some((action, from)) => {
+                let e = event(firm_id, id, admin_id, action, Some(from), status, changed);
+                events.push(e.clone());
+                e
+            }
+            None => created_event,
+        };
+        clients.push((
+            client::Model {
                 id,
-                admin_id,
-                action,
-                Some(from),
+                firm_id,
+                name,
+                email,
+                kind: if i % 3 == 0 {
+                    ClientKind::Individual
+                } else {
+                    ClientKind::Business
+                },
+                billing: if i % 4 == 0 {
+                    Billing::SelfPaying
+                } else {
+                    Billing::FirmPaid
+                },
                 status,
-                changed,
-            ));
-        }
+                portal_access: true,
+                activation_scheduled_at: None,
+                decommission_scheduled_at: None,
+                status_before_archive: (status == S::Archived).then_some(S::Inactive),
+                account_owner_contact_id: None,
+                version: if status == S::Active { 1 } else { 2 },
+                created_at: created,
+                updated_at: changed,
+                status_changed_at: changed,
+            },
+            latest,
+        ));
         if clients.len() == BATCH {
             total_events += flush(&txn, &mut clients, &mut events).await?;
         }
@@ -211,39 +206,76 @@ fn event(
     from: Option<S>,
     to: S,
     at: DateTime<Utc>,
-) -> lifecycle_event::ActiveModel {
-    lifecycle_event::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        firm_id: Set(firm_id),
-        client_id: Set(client_id),
-        action: Set(action),
-        from_status: Set(from),
-        to_status: Set(Some(to)),
-        actor_id: Set(Some(actor)),
-        reason: Set(None),
-        feedback: Set(None),
-        details: Set(None),
-        at: Set(at),
+) -> lifecycle_event::Model {
+    lifecycle_event::Model {
+        id: Uuid::now_v7(),
+        firm_id,
+        client_id,
+        action,
+        from_status: from,
+        to_status: Some(to),
+        actor_id: Some(actor),
+        reason: None,
+        feedback: None,
+        details: None,
+        at,
     }
 }
 
-/// Writes the buffered rows (events after their clients) and empties the buffers.
+/// Writes the buffered rows and empties the buffers: the events first, then their
+/// clients with the copy of each one's latest event already on the row (the events'
+/// trigger finds no client to update yet, so no client row is written twice).
 async fn flush<C: ConnectionTrait + TransactionTrait>(
     conn: &C,
-    clients: &mut Vec<client::ActiveModel>,
-    events: &mut Vec<lifecycle_event::ActiveModel>,
+    clients: &mut Vec<(client::Model, lifecycle_event::Model)>,
+    events: &mut Vec<lifecycle_event::Model>,
 ) -> AppResult<u64> {
     if clients.is_empty() {
         return Ok(0);
     }
-    client::Entity::insert_many(std::mem::take(clients))
-        .exec_without_returning(conn)
-        .await?;
     let n = events.len() as u64;
     for chunk in std::mem::take(events).chunks(BATCH) {
-        lifecycle_event::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(conn)
-            .await?;
+        lifecycle_event::Entity::insert_many(
+            chunk
+                .iter()
+                .map(|e| lifecycle_event::ActiveModel::from(e.clone())),
+        )
+        .exec_without_returning(conn)
+        .await?;
     }
+    // The event columns copied, in `LATEST_COLUMNS` order (the firm and client are the
+    // row's own).
+    use lifecycle_event::Column as E;
+    let copied = [
+        E::Id,
+        E::Action,
+        E::FromStatus,
+        E::ToStatus,
+        E::ActorId,
+        E::Reason,
+        E::Feedback,
+        E::Details,
+        E::At,
+    ];
+    let columns: Vec<DynIden> = client::Column::iter()
+        .map(IntoIden::into_iden)
+        .chain(
+            crate::service::rows::LATEST_COLUMNS
+                .iter()
+                .map(|c| Alias::new(*c).into_iden()),
+        )
+        .collect();
+    let mut insert = Query::insert();
+    insert.into_table(client::Entity).columns(columns);
+    for (c, latest) in std::mem::take(clients) {
+        let values = client::Column::iter()
+            .map(|col| c.get(col))
+            .chain(copied.iter().map(|col| latest.get(*col)))
+            .map(Into::into);
+        insert
+            .values(values)
+            .map_err(|e| crate::error::AppError::internal(format!("a seeded client row: {e}")))?;
+    }
+    conn.execute(&insert).await?;
     Ok(n)
 }

@@ -298,7 +298,7 @@ fn first_page_limit(field: &async_graphql::SelectionField<'_>) -> Option<u64> {
 
 /// What the selection below a page of clients asks for.
 #[derive(Default)]
-struct Wanted {
+pub struct Wanted {
     /// The page sizes of first `history` pages.
     event_limits: std::collections::BTreeSet<u64>,
     latest_event: bool,
@@ -363,6 +363,29 @@ fn scan_client(field: async_graphql::SelectionField<'_>, wanted: &mut Wanted) {
     }
 }
 
+impl Wanted {
+    /// What the nodes of the page of clients resolved in `ctx` ask for.
+    pub fn of_page(ctx: &async_graphql::Context<'_>) -> Self {
+        let look = ctx.look_ahead();
+        let mut wanted = Wanted::default();
+        for nodes in look.field("nodes").selection_fields() {
+            scan_client(nodes, &mut wanted);
+        }
+        for edges in look.field("edges").selection_fields() {
+            for node in edges.selection_set().filter(|f| f.name() == "node") {
+                scan_client(node, &mut wanted);
+            }
+        }
+        wanted
+    }
+
+    /// Whether the page's statement should bring each client's latest event (the copy on
+    /// its row): asked for, and not already the first row of a `history` page read anyway.
+    pub fn latest_with_page(&self) -> bool {
+        self.latest_event && self.event_limits.is_empty()
+    }
+}
+
 /// Loads, for a whole page of clients at once, what their selection will ask the loaders
 /// for (first pages of history, latest events, their actors, the rules' facts, contacts,
 /// stakeholders, workflows) and keeps it for them (the rules' facts, events and actors in
@@ -372,18 +395,10 @@ pub async fn prefetch_for_clients(
     ctx: &async_graphql::Context<'_>,
     services: &Services,
     clients: &[&client::Model],
+    wanted: &Wanted,
+    latest_events: Option<crate::service::IdMap<Option<lifecycle_event::Model>>>,
 ) -> async_graphql::Result<()> {
     let loaders = ctx.data::<Loaders>()?;
-    let look = ctx.look_ahead();
-    let mut wanted = Wanted::default();
-    for nodes in look.field("nodes").selection_fields() {
-        scan_client(nodes, &mut wanted);
-    }
-    for edges in look.field("edges").selection_fields() {
-        for node in edges.selection_set().filter(|f| f.name() == "node") {
-            scan_client(node, &mut wanted);
-        }
-    }
     if clients.is_empty() {
         return Ok(());
     }
@@ -473,6 +488,12 @@ pub async fn prefetch_for_clients(
                     .newest_events
                     .get(&(*id, limit))
                     .and_then(|events| events.first().cloned());
+                primed.latest.insert(*id, latest.map(Arc::new));
+            }
+        } else if let Some(mut latest_events) = latest_events {
+            for id in &ids {
+                let latest = latest_events.remove(id).flatten();
+                actor_ids.extend(latest.as_ref().and_then(|e| e.actor_id));
                 primed.latest.insert(*id, latest.map(Arc::new));
             }
         } else {

@@ -127,11 +127,14 @@ impl ClientQuery {
             last,
             before,
         };
-        let result = clients::list(svc, actor, &filter, order, &page)
+        let wanted = super::loaders::Wanted::of_page(ctx);
+        let listed = clients::list(svc, actor, &filter, order, &page, wanted.latest_with_page())
             .await
             .gql()?;
+        let result = listed.page;
         let rows: Vec<_> = result.items.iter().map(|(_, c)| c).collect();
-        super::loaders::prefetch_for_clients(ctx, svc, &rows).await?;
+        super::loaders::prefetch_for_clients(ctx, svc, &rows, &wanted, listed.latest_events)
+            .await?;
         Ok(ClientConnection::new(result, filter))
     }
 

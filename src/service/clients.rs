@@ -1,6 +1,6 @@
 use chrono::{DateTime, Utc};
 use entity::{client, Billing, ClientKind, ClientStatus, LifecycleAction, Role};
-use sea_orm::sea_query::{Expr, ExprTrait, Func};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
     Order, PaginatorTrait, QueryFilter, QuerySelect, SqlErr,
@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::audit::{self, EventDraft};
 use super::pagination::{fetch_page, Keyset, Page, PageArgs, SortValue};
-use super::rows::ClientRow;
+use super::rows::{ClientLatestRow, ClientRow, LATEST_COLUMNS};
 use super::{emails, Actor, Services};
 use crate::domain::{Email, Name, SearchText};
 use crate::error::{AppError, AppResult, EmailHolder};
@@ -378,14 +378,16 @@ fn filter_condition(firm_id: Uuid, filter: &ClientFilter) -> Condition {
     cond
 }
 
-/// One page of the firm's clients.
+/// One page of the firm's clients, and with `with_latest` each one's latest event (`None`
+/// for a client with none), read from the copy on the client's row in the same statement.
 pub async fn list(
     svc: &Services,
     actor: &Actor,
     filter: &ClientFilter,
     order: SortOrder,
     page: &PageArgs,
-) -> AppResult<Page<client::Model>> {
+    with_latest: bool,
+) -> AppResult<Listed> {
     let field = order.field;
     let window = page.window(field.tag())?;
     let select = client::Entity::find().filter(filter_condition(actor.firm_id(), filter));
@@ -400,15 +402,51 @@ pub async fn list(
         id: client::Column::Id,
         direction,
     };
-    let page = fetch_page(svc, select, keyset, &window, |c: &ClientRow| {
+    if !with_latest {
+        let page = fetch_page(svc, select, keyset, &window, |c: &ClientRow| {
+            (field.value(&c.0), c.0.id)
+        })
+        .await?;
+        return Ok(Listed {
+            page: Page {
+                items: page.items.into_iter().map(|(k, c)| (k, c.0)).collect(),
+                has_next_page: page.has_next_page,
+                has_previous_page: page.has_previous_page,
+            },
+            latest_events: None,
+        });
+    }
+    let select = LATEST_COLUMNS.iter().fold(select, |select, col| {
+        select.column_as(Expr::col((client::Entity, Alias::new(*col))), *col)
+    });
+    let page = fetch_page(svc, select, keyset, &window, |c: &ClientLatestRow| {
         (field.value(&c.0), c.0.id)
     })
     .await?;
-    Ok(Page {
-        items: page.items.into_iter().map(|(k, c)| (k, c.0)).collect(),
-        has_next_page: page.has_next_page,
-        has_previous_page: page.has_previous_page,
+    let mut latest_events = super::id_map(page.items.len());
+    let items = page
+        .items
+        .into_iter()
+        .map(|(k, ClientLatestRow(c, latest))| {
+            latest_events.insert(c.id, latest);
+            (k, c)
+        })
+        .collect();
+    Ok(Listed {
+        page: Page {
+            items,
+            has_next_page: page.has_next_page,
+            has_previous_page: page.has_previous_page,
+        },
+        latest_events: Some(latest_events),
     })
+}
+
+/// A page of clients as [`list`] reads it.
+pub struct Listed {
+    pub page: Page<client::Model>,
+    /// Each client's latest event, when asked for.
+    pub latest_events: Option<super::IdMap<Option<entity::lifecycle_event::Model>>>,
 }
 
 /// How many clients match `filter`.

@@ -248,34 +248,52 @@ const EVENT_COLUMNS: [&str; 11] = [
 #[derive(Debug, Clone)]
 pub struct EventRow(pub lifecycle_event::Model);
 
+/// The event whose `action` … `at` columns start at index `$first` (in the order of
+/// [`EVENT_COLUMNS`] from `action` on), with the id, firm and client given.
+macro_rules! decode_event_fields {
+    ($row:expr, $res:expr, $what:literal, $id:expr, $firm:expr, $client:expr, $first:expr) => {{
+        let r = $row;
+        let first: usize = $first;
+        (|| -> Result<lifecycle_event::Model, DbErr> {
+            let e = |e: sqlx::Error| DbErr::Type(format!("{}: {e}", $what));
+            let from: Option<&str> = r.try_get_unchecked(first + 1).map_err(e)?;
+            let to: Option<&str> = r.try_get_unchecked(first + 2).map_err(e)?;
+            let reason: Option<&str> = r.try_get_unchecked(first + 4).map_err(e)?;
+            // The details are JSON, rare and small: SeaORM decodes them when present.
+            let details = if r.try_get_raw(first + 6).map_err(e)?.is_null() {
+                None
+            } else {
+                Some(serde_json::Value::try_get_by($res, first + 6).map_err(DbErr::from)?)
+            };
+            Ok(lifecycle_event::Model {
+                id: $id.map_err(e)?,
+                firm_id: $firm.map_err(e)?,
+                client_id: $client.map_err(e)?,
+                action: text_enum(r.try_get_unchecked::<&str, _>(first).map_err(e)?).map_err(e)?,
+                from_status: from.map(text_enum).transpose().map_err(e)?,
+                to_status: to.map(text_enum).transpose().map_err(e)?,
+                actor_id: r.try_get_unchecked(first + 3).map_err(e)?,
+                reason: reason.map(text_enum).transpose().map_err(e)?,
+                feedback: r.try_get_unchecked(first + 5).map_err(e)?,
+                details,
+                at: r.time(first + 7).map_err(e)?,
+            })
+        })()
+    }};
+}
+
 macro_rules! decode_event {
     ($row:expr, $res:expr) => {{
         let r = $row;
-        (|| -> Result<lifecycle_event::Model, DbErr> {
-            let e = |e: sqlx::Error| DbErr::Type(format!("an event row: {e}"));
-            let from: Option<&str> = r.try_get_unchecked(4).map_err(e)?;
-            let to: Option<&str> = r.try_get_unchecked(5).map_err(e)?;
-            let reason: Option<&str> = r.try_get_unchecked(7).map_err(e)?;
-            // The details are JSON, rare and small: SeaORM decodes them when present.
-            let details = if r.try_get_raw(9).map_err(e)?.is_null() {
-                None
-            } else {
-                Some(serde_json::Value::try_get_by($res, 9usize).map_err(DbErr::from)?)
-            };
-            Ok(lifecycle_event::Model {
-                id: r.try_get_unchecked(0).map_err(e)?,
-                firm_id: r.try_get_unchecked(1).map_err(e)?,
-                client_id: r.try_get_unchecked(2).map_err(e)?,
-                action: text_enum(r.try_get_unchecked::<&str, _>(3).map_err(e)?).map_err(e)?,
-                from_status: from.map(text_enum).transpose().map_err(e)?,
-                to_status: to.map(text_enum).transpose().map_err(e)?,
-                actor_id: r.try_get_unchecked(6).map_err(e)?,
-                reason: reason.map(text_enum).transpose().map_err(e)?,
-                feedback: r.try_get_unchecked(8).map_err(e)?,
-                details,
-                at: r.time(10).map_err(e)?,
-            })
-        })()
+        decode_event_fields!(
+            r,
+            $res,
+            "an event row",
+            r.try_get_unchecked(0),
+            r.try_get_unchecked(1),
+            r.try_get_unchecked(2),
+            3
+        )
     }};
 }
 
@@ -287,6 +305,110 @@ impl FromQueryResult for EventRow {
             (None, None) => lifecycle_event::Model::from_query_result(res, pre).map(EventRow),
         }
     }
+}
+
+/// The copy of a client's latest event kept on its row (see migration
+/// `m20261130_000005`), in the order [`ClientLatestRow`] selects it after the client's
+/// columns.
+pub const LATEST_COLUMNS: [&str; 9] = [
+    "latest_event_id",
+    "latest_event_action",
+    "latest_event_from_status",
+    "latest_event_to_status",
+    "latest_event_actor_id",
+    "latest_event_reason",
+    "latest_event_feedback",
+    "latest_event_details",
+    "latest_event_at",
+];
+
+/// A client's columns followed by [`LATEST_COLUMNS`].
+const CLIENT_LATEST_COLUMNS: [&str; 25] = {
+    let mut all = [""; 25];
+    let mut i = 0;
+    while i < 16 {
+        all[i] = COLUMNS[i];
+        i += 1;
+    }
+    while i < 25 {
+        all[i] = LATEST_COLUMNS[i - 16];
+        i += 1;
+    }
+    all
+};
+
+/// A client with the copy of its latest event (`None`: it has none), decoded by
+/// position; on a client SELECT that adds [`LATEST_COLUMNS`] after the client's own.
+#[derive(Debug, Clone)]
+pub struct ClientLatestRow(pub client::Model, pub Option<lifecycle_event::Model>);
+
+/// The copy of the latest event after the client's 16 columns; `None` without one.
+macro_rules! decode_latest {
+    ($row:expr, $res:expr, $client:expr) => {{
+        let r = $row;
+        let c: &client::Model = $client;
+        match r.try_get_unchecked::<Option<uuid::Uuid>, _>(16) {
+            Err(e) => Err(DbErr::Type(format!("a client's latest event: {e}"))),
+            Ok(None) => Ok(None),
+            Ok(Some(id)) => decode_event_fields!(
+                r,
+                $res,
+                "a client's latest event",
+                Ok::<_, sqlx::Error>(id),
+                Ok::<_, sqlx::Error>(c.firm_id),
+                Ok::<_, sqlx::Error>(c.id),
+                17
+            )
+            .map(Some),
+        }
+    }};
+}
+
+impl FromQueryResult for ClientLatestRow {
+    fn from_query_result(res: &QueryResult, pre: &str) -> Result<Self, DbErr> {
+        let client_err = |e: sqlx::Error| DbErr::Type(format!("a client row: {e}"));
+        match plain_rows(res, pre, &CLIENT_LATEST_COLUMNS) {
+            (Some(row), _) => {
+                let client = decode_client!(row).map_err(client_err)?;
+                let latest = decode_latest!(row, res, &client)?;
+                Ok(ClientLatestRow(client, latest))
+            }
+            (None, Some(row)) => {
+                let client = decode_client!(row).map_err(client_err)?;
+                let latest = decode_latest!(row, res, &client)?;
+                Ok(ClientLatestRow(client, latest))
+            }
+            (None, None) => {
+                let client = client::Model::from_query_result(res, pre)?;
+                let latest = latest_by_name(res, pre, &client)?;
+                Ok(ClientLatestRow(client, latest))
+            }
+        }
+    }
+}
+
+/// The copy of the latest event read by column name, for rows of another shape.
+fn latest_by_name(
+    res: &QueryResult,
+    pre: &str,
+    c: &client::Model,
+) -> Result<Option<lifecycle_event::Model>, DbErr> {
+    let Some(id) = res.try_get::<Option<uuid::Uuid>>(pre, LATEST_COLUMNS[0])? else {
+        return Ok(None);
+    };
+    Ok(Some(lifecycle_event::Model {
+        id,
+        firm_id: c.firm_id,
+        client_id: c.id,
+        action: res.try_get(pre, LATEST_COLUMNS[1])?,
+        from_status: res.try_get(pre, LATEST_COLUMNS[2])?,
+        to_status: res.try_get(pre, LATEST_COLUMNS[3])?,
+        actor_id: res.try_get(pre, LATEST_COLUMNS[4])?,
+        reason: res.try_get(pre, LATEST_COLUMNS[5])?,
+        feedback: res.try_get(pre, LATEST_COLUMNS[6])?,
+        details: res.try_get(pre, LATEST_COLUMNS[7])?,
+        at: res.try_get(pre, LATEST_COLUMNS[8])?,
+    }))
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ mod flows;
 mod helpers;
 mod http_rules;
 mod insight;
+mod latest_event;
 mod lifecycle;
 mod limits;
 mod logs;
