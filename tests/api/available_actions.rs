@@ -115,11 +115,43 @@ async fn cancel_decommission_is_offered_only_while_one_is_scheduled() {
 async fn a_page_of_clients_gets_each_clients_own_actions_for_each_selection() {
     let app = spawn_app().await;
     let mut expected = Vec::new();
-    for status in ["ACTIVE", "SUSPENDED", "ACTIVE", "PROSPECT", "SUSPENDED"] {
+    for (i, status) in [
+        "ACTIVE",
+        "SUSPENDED",
+        "ACTIVE",
+        "PROSPECT",
+        "SUSPENDED",
+        "ACTIVE",
+    ]
+    .into_iter()
+    .enumerate()
+    {
         let id = app.client_in(status).await;
+        // ACTIVE contacts (disconnecting becomes possible) and two ACTIVE workflows
+        // (discarding is refused with their number): the rules' facts, read for the whole
+        // page at once.
+        if i >= 4 {
+            let contact = app.add_contact(&id, "Pat Person").await;
+            app.add_contact(&id, "Sam Person").await;
+            // Work starts only for an ACTIVE client.
+            let names: &[&str] = if status == "ACTIVE" {
+                &["Year end", "Payroll"]
+            } else {
+                &[]
+            };
+            for name in names {
+                app.gql(
+                    &app.member,
+                    "mutation($i: StartWorkflowInput!) { startWorkflow(input: $i) { workflow { id } } }",
+                    json!({"i": {"clientId": id, "name": name, "kind": "PROJECT", "assigneeContactId": contact}}),
+                )
+                .await
+                .data();
+            }
+        }
         let one = app
             .gql(
-                &app.manager,
+                &app.admin,
                 "query($id: ID!) { client(id: $id) { availableActions { action allowed code reason } } }",
                 json!({"id": id}),
             )
@@ -128,7 +160,7 @@ async fn a_page_of_clients_gets_each_clients_own_actions_for_each_selection() {
     }
     let page = app
         .gql(
-            &app.manager,
+            &app.admin,
             "{ clients(first: 50) { nodes { id
                 full: availableActions { action allowed code reason }
                 short: availableActions { action allowed }
@@ -168,4 +200,18 @@ async fn a_page_of_clients_gets_each_clients_own_actions_for_each_selection() {
     assert!(allowed(0, "SUSPEND") && !allowed(0, "UNSUSPEND"));
     assert!(allowed(1, "UNSUSPEND") && !allowed(1, "SUSPEND"));
     assert!(allowed(3, "ACTIVATE"));
+    assert!(allowed(5, "DISCONNECT") && !allowed(2, "DISCONNECT"));
+    let discard = |i: usize| {
+        expected[i]
+            .1
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["action"] == "DISCARD")
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(discard(5)["code"], "ACTIVE_WORKFLOWS");
+    assert!(discard(5)["reason"].as_str().unwrap().contains("2 active"));
+    assert_eq!(discard(2)["allowed"], true);
 }
