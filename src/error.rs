@@ -115,8 +115,13 @@ pub enum AppError {
     EmailInUse { email: String, holder: EmailHolder },
     #[error("The name typed does not match the client's name exactly; nothing was deleted.")]
     ConfirmationMismatch,
-    #[error("The client has {} active workflow(s); complete or cancel them first.", .workflow_ids.len())]
-    ActiveWorkflows { workflow_ids: Vec<Uuid> },
+    /// `count` ACTIVE workflows; their ids when known (a verdict of a page knows only
+    /// how many: see `lifecycle::Active`).
+    #[error("The client has {count} active workflow(s); complete or cancel them first.")]
+    ActiveWorkflows {
+        count: usize,
+        workflow_ids: Vec<Uuid>,
+    },
     #[error("{0}")]
     AccountOwnerRequired(String),
     #[error("{0}")]
@@ -245,7 +250,7 @@ impl ErrorExtensions for AppError {
                         e.set("holderStatus", status.as_str());
                     }
                 }
-                AppError::ActiveWorkflows { workflow_ids } => e.set(
+                AppError::ActiveWorkflows { workflow_ids, .. } => e.set(
                     "workflowIds",
                     Value::List(
                         workflow_ids

@@ -1,9 +1,10 @@
 //! A client of a firm and where it stands in its lifecycle.
 //!
 //! The table also holds a copy of the client's latest lifecycle event (`latest_event_*`,
-//! kept by a trigger; see migration `m20261130_000005`). Those columns are left out of
-//! this model, so that no other read carries them: list pages that show latest events
-//! select them on their own (`rows::ClientLatestRow` in the server).
+//! see migration `m20261130_000005`) and how many ACTIVE contacts and workflows it has
+//! (`active_contacts`, `active_workflows`, see `m20261130_000006`), kept by triggers.
+//! Those columns are left out of this model, so that no other read carries them: list
+//! pages that need them select them on their own (`rows::ClientPageRow` in the server).
 
 use sea_orm::entity::prelude::*;
 

@@ -379,10 +379,15 @@ impl Wanted {
         wanted
     }
 
-    /// Whether the page's statement should bring each client's latest event (the copy on
-    /// its row): asked for, and not already the first row of a `history` page read anyway.
-    pub fn latest_with_page(&self) -> bool {
-        self.latest_event && self.event_limits.is_empty()
+    /// What the page's statement should read with each client: the latest event (the
+    /// copy on its row) when asked for and not already the first row of a `history` page
+    /// read anyway, and the counts of ACTIVE contacts and workflows when only the rules'
+    /// verdicts need facts (with subscriptions the facts are read whole, apart).
+    pub fn page_extras(&self) -> crate::service::clients::PageExtras {
+        crate::service::clients::PageExtras {
+            latest_event: self.latest_event && self.event_limits.is_empty(),
+            counts: self.facts && !self.subscriptions,
+        }
     }
 }
 
@@ -397,6 +402,7 @@ pub async fn prefetch_for_clients(
     clients: &[&client::Model],
     wanted: &Wanted,
     latest_events: Option<crate::service::IdMap<Option<lifecycle_event::Model>>>,
+    counts: Option<crate::service::IdMap<(usize, usize)>>,
 ) -> async_graphql::Result<()> {
     let loaders = ctx.data::<Loaders>()?;
     if clients.is_empty() {
@@ -410,9 +416,12 @@ pub async fn prefetch_for_clients(
     }
     let ids: Vec<Uuid> = clients.iter().map(|c| c.id).collect();
     if wanted.facts {
-        let facts = lifecycle::load_page_facts(services, &ids, wanted.subscriptions)
-            .await
-            .map_err(|e| e.extend())?;
+        let facts = match counts {
+            Some(counts) if !wanted.subscriptions => lifecycle::counted_facts(counts),
+            _ => lifecycle::load_page_facts(services, &ids, wanted.subscriptions)
+                .await
+                .map_err(|e| e.extend())?,
+        };
         loaders
             .primed
             .keep_facts(facts, wanted.subscriptions, services.clock.now());
@@ -650,7 +659,9 @@ mod tests {
         let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
         let now = Utc::now();
         let facts = |contacts: usize| lifecycle::Facts {
-            active_contacts: (0..contacts).map(|_| Uuid::now_v7()).collect(),
+            active_contacts: lifecycle::Active::Ids(
+                (0..contacts).map(|_| Uuid::now_v7()).collect(),
+            ),
             ..Default::default()
         };
         assert!(primed.facts(a, false).is_none());

@@ -128,13 +128,20 @@ impl ClientQuery {
             before,
         };
         let wanted = super::loaders::Wanted::of_page(ctx);
-        let listed = clients::list(svc, actor, &filter, order, &page, wanted.latest_with_page())
+        let listed = clients::list(svc, actor, &filter, order, &page, wanted.page_extras())
             .await
             .gql()?;
         let result = listed.page;
         let rows: Vec<_> = result.items.iter().map(|(_, c)| c).collect();
-        super::loaders::prefetch_for_clients(ctx, svc, &rows, &wanted, listed.latest_events)
-            .await?;
+        super::loaders::prefetch_for_clients(
+            ctx,
+            svc,
+            &rows,
+            &wanted,
+            listed.latest_events,
+            listed.counts,
+        )
+        .await?;
         Ok(ClientConnection::new(result, filter))
     }
 

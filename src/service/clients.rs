@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::audit::{self, EventDraft};
 use super::pagination::{fetch_page, Keyset, Page, PageArgs, SortValue};
-use super::rows::{ClientLatestRow, ClientRow, LATEST_COLUMNS};
+use super::rows::{ClientPageRow, COUNT_COLUMNS, LATEST_COLUMNS};
 use super::{emails, Actor, Services};
 use crate::domain::{Email, Name, SearchText};
 use crate::error::{AppError, AppResult, EmailHolder};
@@ -378,19 +378,38 @@ fn filter_condition(firm_id: Uuid, filter: &ClientFilter) -> Condition {
     cond
 }
 
-/// One page of the firm's clients, and with `with_latest` each one's latest event (`None`
-/// for a client with none), read from the copy on the client's row in the same statement.
+/// What a page of clients reads with each client, besides its columns.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PageExtras {
+    /// Each client's latest event, from the copy on its row.
+    pub latest_event: bool,
+    /// How many ACTIVE contacts and workflows each client has, from its row: all the
+    /// rules' verdicts need.
+    pub counts: bool,
+}
+
+/// One page of the firm's clients, with what `extras` asks for read by the same
+/// statement.
 pub async fn list(
     svc: &Services,
     actor: &Actor,
     filter: &ClientFilter,
     order: SortOrder,
     page: &PageArgs,
-    with_latest: bool,
+    extras: PageExtras,
 ) -> AppResult<Listed> {
     let field = order.field;
     let window = page.window(field.tag())?;
-    let select = client::Entity::find().filter(filter_condition(actor.firm_id(), filter));
+    let mut select = client::Entity::find().filter(filter_condition(actor.firm_id(), filter));
+    let extra_columns = (extras
+        .latest_event
+        .then_some(&LATEST_COLUMNS[..])
+        .into_iter())
+    .chain(extras.counts.then_some(&COUNT_COLUMNS[..]))
+    .flatten();
+    for col in extra_columns {
+        select = select.column_as(Expr::col((client::Entity, Alias::new(*col))), *col);
+    }
     let direction = if order.descending {
         Order::Desc
     } else {
@@ -402,51 +421,51 @@ pub async fn list(
         id: client::Column::Id,
         direction,
     };
-    if !with_latest {
-        let page = fetch_page(svc, select, keyset, &window, |c: &ClientRow| {
-            (field.value(&c.0), c.0.id)
-        })
-        .await?;
-        return Ok(Listed {
-            page: Page {
-                items: page.items.into_iter().map(|(k, c)| (k, c.0)).collect(),
-                has_next_page: page.has_next_page,
-                has_previous_page: page.has_previous_page,
-            },
-            latest_events: None,
-        });
-    }
-    let select = LATEST_COLUMNS.iter().fold(select, |select, col| {
-        select.column_as(Expr::col((client::Entity, Alias::new(*col))), *col)
-    });
-    let page = fetch_page(svc, select, keyset, &window, |c: &ClientLatestRow| {
-        (field.value(&c.0), c.0.id)
+    let page = fetch_page(svc, select, keyset, &window, |r: &ClientPageRow| {
+        (field.value(&r.client), r.client.id)
     })
     .await?;
-    let mut latest_events = super::id_map(page.items.len());
-    let items = page
-        .items
-        .into_iter()
-        .map(|(k, ClientLatestRow(c, latest))| {
-            latest_events.insert(c.id, latest);
-            (k, c)
-        })
-        .collect();
+    // Kept only when every row brought them (a row of an unexpected shape brings the
+    // client alone, and the page reads the rest apart).
+    let n = page.items.len();
+    let mut latest_events = extras.latest_event.then(|| super::id_map(n));
+    let mut counts = extras.counts.then(|| super::id_map(n));
+    let mut items = Vec::with_capacity(n);
+    for (cursor, row) in page.items {
+        match (&mut latest_events, row.latest) {
+            (Some(map), Some(latest)) => {
+                map.insert(row.client.id, latest);
+            }
+            (Some(_), None) => latest_events = None,
+            _ => {}
+        }
+        match (&mut counts, row.counts) {
+            (Some(map), Some(c)) => {
+                map.insert(row.client.id, c);
+            }
+            (Some(_), None) => counts = None,
+            _ => {}
+        }
+        items.push((cursor, row.client));
+    }
     Ok(Listed {
         page: Page {
             items,
             has_next_page: page.has_next_page,
             has_previous_page: page.has_previous_page,
         },
-        latest_events: Some(latest_events),
+        latest_events,
+        counts,
     })
 }
 
 /// A page of clients as [`list`] reads it.
 pub struct Listed {
     pub page: Page<client::Model>,
-    /// Each client's latest event, when asked for.
+    /// Each client's latest event, when read with the page.
     pub latest_events: Option<super::IdMap<Option<entity::lifecycle_event::Model>>>,
+    /// How many ACTIVE contacts and workflows each client has, when read with the page.
+    pub counts: Option<super::IdMap<(usize, usize)>>,
 }
 
 /// How many clients match `filter`.

@@ -26,7 +26,7 @@ async fn load<C: ConnectionTrait>(conn: &C, actor: &Actor, id: Uuid) -> AppResul
 }
 
 /// Loads a contact for a change: its client is locked first (see
-/// [`lifecycle::lock_shared`]), then the contact read as it is after any lifecycle change
+/// [`lifecycle::lock_for_rows`]), then the contact read as it is after any lifecycle change
 /// of that client in flight.
 async fn load_for_change<C: ConnectionTrait>(
     conn: &C,
@@ -34,7 +34,7 @@ async fn load_for_change<C: ConnectionTrait>(
     id: Uuid,
 ) -> AppResult<contact::Model> {
     let c = load(conn, actor, id).await?;
-    lifecycle::lock_shared(conn, actor.firm_id(), c.client_id)
+    lifecycle::lock_for_rows(conn, actor.firm_id(), c.client_id)
         .await
         .map_err(|_| AppError::NotFound("contact"))?;
     load(conn, actor, id).await
@@ -50,7 +50,7 @@ pub async fn add(
 ) -> AppResult<contact::Model> {
     actor.require(Role::Member, "manage contacts")?;
     let txn = svc.begin_write().await?;
-    lifecycle::lock_shared(&txn, actor.firm_id(), client_id).await?;
+    lifecycle::lock_for_rows(&txn, actor.firm_id(), client_id).await?;
     let now = svc.clock.now();
     let model = contact::Model {
         id: Uuid::now_v7(),

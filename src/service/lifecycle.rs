@@ -282,13 +282,57 @@ pub struct Effects {
 ///
 /// Whether an action is allowed never depends on `subscriptions`: they only shape what
 /// an allowed action does (the billing rule, a purge), so `availableActions` is answered
-/// from facts read without them (`load_page_facts`).
+/// from facts read without them (`load_page_facts`). Nor does it depend on which contacts
+/// and workflows are ACTIVE, only on how many: a page of clients reads just the numbers
+/// (`Active::Counted`, kept on each client's row), and plans read the ids.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Facts {
-    pub active_contacts: Vec<Uuid>,
-    pub active_workflows: Vec<Uuid>,
+    pub active_contacts: Active,
+    pub active_workflows: Active,
     /// Newest first.
     pub subscriptions: Vec<subscription::Model>,
+}
+
+/// A client's ACTIVE contacts or workflows: their ids (in id order), or only how many
+/// there are, which is all a verdict needs.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Active {
+    Ids(Vec<Uuid>),
+    Counted(usize),
+}
+
+impl Default for Active {
+    fn default() -> Self {
+        Active::Ids(Vec::new())
+    }
+}
+
+impl Active {
+    pub fn len(&self) -> usize {
+        match self {
+            Active::Ids(ids) => ids.len(),
+            Active::Counted(n) => *n,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The ids; none when only counted (counted facts serve verdicts, and a plan is
+    /// always made from facts with ids: see `load_facts`).
+    pub fn ids(&self) -> &[Uuid] {
+        match self {
+            Active::Ids(ids) => ids,
+            Active::Counted(_) => &[],
+        }
+    }
+
+    fn push(&mut self, id: Uuid) {
+        if let Active::Ids(ids) = self {
+            ids.push(id);
+        }
+    }
 }
 
 impl Facts {
@@ -336,6 +380,26 @@ pub async fn load_page_facts(
         Vec::new()
     };
     Ok(facts_of(client_ids, active, subscriptions))
+}
+
+/// The facts of a page's clients without their subscriptions, enough for the rules'
+/// verdicts: the numbers of ACTIVE contacts and workflows read with the page.
+pub fn counted_facts(
+    counts: impl IntoIterator<Item = (Uuid, (usize, usize))>,
+) -> super::IdMap<Facts> {
+    let counts = counts.into_iter();
+    let mut out = super::id_map(counts.size_hint().0);
+    out.extend(counts.map(|(id, (contacts, workflows))| {
+        (
+            id,
+            Facts {
+                active_contacts: Active::Counted(contacts),
+                active_workflows: Active::Counted(workflows),
+                subscriptions: Vec::new(),
+            },
+        )
+    }));
+    out
 }
 
 /// Each client's facts (every client gets an entry) from the rows read for them.
@@ -501,7 +565,7 @@ pub fn check(
         }
         A::Archive => {
             changes.status_before_archive = Some(Some(client.status));
-            effects.workflows_archived = facts.active_workflows.clone();
+            effects.workflows_archived = facts.active_workflows.ids().to_vec();
         }
         A::Unarchive => changes.status_before_archive = Some(None),
         A::Decommission => {
@@ -515,7 +579,7 @@ pub fn check(
                 details = Some(json!({ "effectiveAt": at }));
             } else {
                 changes.portal_access = Some(false);
-                effects.workflows_cancelled = facts.active_workflows.clone();
+                effects.workflows_cancelled = facts.active_workflows.ids().to_vec();
             }
         }
         A::CancelDecommission => {
@@ -532,7 +596,7 @@ pub fn check(
             }
             match args.map(|a| (a.account_owner_contact_id, a.preview)) {
                 Some((Some(owner), _)) => {
-                    if !facts.active_contacts.contains(&owner) {
+                    if !facts.active_contacts.ids().contains(&owner) {
                         return Err(AppError::AccountOwnerRequired(
                             "The account owner must be an ACTIVE contact of this client.".into(),
                         ));
@@ -567,7 +631,8 @@ pub fn check(
         A::Discard => {
             if !facts.active_workflows.is_empty() {
                 return Err(AppError::ActiveWorkflows {
-                    workflow_ids: facts.active_workflows.clone(),
+                    count: facts.active_workflows.len(),
+                    workflow_ids: facts.active_workflows.ids().to_vec(),
                 });
             }
             if billing::in_loading_phase(client.created_at, facts.has_invoiced(), now) {
@@ -673,7 +738,7 @@ pub async fn load<C: ConnectionTrait>(
 /// (`FOR UPDATE` on PostgreSQL; on SQLite the write transaction already excludes every
 /// other writer). What the change then reads of the client's contacts, workflows and
 /// subscriptions cannot change under it, because every change of those rows first takes
-/// the client's row with [`lock_shared`].
+/// the client's row with [`lock_shared`] or [`lock_for_rows`].
 async fn load_for_update<C: ConnectionTrait>(
     conn: &C,
     firm_id: Uuid,
@@ -699,7 +764,8 @@ async fn load_locked<C: ConnectionTrait>(
 
 /// Locks a client of the firm against lifecycle changes until the transaction ends
 /// (`FOR SHARE` on PostgreSQL), and answers it as it is now. Every change of a client's
-/// contacts, workflows or stakeholders takes this first, so that it waits for a
+/// stakeholders takes this first (and of its contacts and workflows, the stronger
+/// [`lock_for_rows`]), so that it waits for a
 /// lifecycle change in flight and then sees its outcome, and a lifecycle change that
 /// starts later sees the new rows.
 pub async fn lock_shared<C: ConnectionTrait>(
@@ -708,6 +774,21 @@ pub async fn lock_shared<C: ConnectionTrait>(
     client_id: Uuid,
 ) -> AppResult<client::Model> {
     load_locked(conn, firm_id, client_id, LockType::Share).await
+}
+
+/// Locks a client of the firm for a change of its contacts or workflows (`FOR NO KEY
+/// UPDATE` on PostgreSQL), and answers it as it is now. Like [`lock_shared`], it waits
+/// for a lifecycle change in flight. Such a change also moves the counts of ACTIVE
+/// contacts and workflows kept on the client's row (a trigger updates the row), so it
+/// takes the lock that update needs at once: two changes of one client's contacts then
+/// wait for each other, where with shared locks each would hold one that the other's
+/// update waits for (a deadlock).
+pub async fn lock_for_rows<C: ConnectionTrait>(
+    conn: &C,
+    firm_id: Uuid,
+    client_id: Uuid,
+) -> AppResult<client::Model> {
+    load_locked(conn, firm_id, client_id, LockType::NoKeyUpdate).await
 }
 
 /// Runs a lifecycle action: role, version and table checks, then a conditional update
@@ -1229,11 +1310,13 @@ mod tests {
         }
     }
 
-    /// `availableActions` is answered from facts read without subscriptions: no verdict
-    /// (allowed, or the refusal's code and sentence) may depend on them, whatever the
-    /// client's status, age, billing, contacts and workflows.
+    /// `availableActions` is answered from facts read without subscriptions, and on a
+    /// page from the numbers of ACTIVE contacts and workflows alone: no verdict (allowed,
+    /// or the refusal's code and sentence) may depend on the subscriptions or on which
+    /// contacts and workflows they are, whatever the client's status, age, billing,
+    /// contacts and workflows.
     #[test]
-    fn no_verdict_depends_on_subscriptions() {
+    fn no_verdict_depends_on_subscriptions_or_on_which_contacts_and_workflows() {
         let now = Utc::now();
         let period = |start: DateTime<Utc>, charge, ended_at| entity::subscription::Model {
             id: Uuid::now_v7(),
@@ -1264,14 +1347,30 @@ mod tests {
         for status in ClientStatus::ALL {
             for age in [Duration::days(2), Duration::days(60)] {
                 for billing in [Billing::FirmPaid, Billing::SelfPaying] {
-                    for people in [false, true] {
+                    for (contacts, workflows) in [(0, 0), (1, 0), (0, 1), (2, 3)] {
                         let mut c = crate::service::sample_client(status, now - age);
                         c.billing = billing;
+                        let ids = |n| Active::Ids((0..n).map(|_| Uuid::now_v7()).collect());
                         let bare = Facts {
-                            active_contacts: if people { vec![Uuid::now_v7()] } else { vec![] },
-                            active_workflows: if people { vec![Uuid::now_v7()] } else { vec![] },
+                            active_contacts: ids(contacts),
+                            active_workflows: ids(workflows),
                             subscriptions: vec![],
                         };
+                        let counted = Facts {
+                            active_contacts: Active::Counted(contacts),
+                            active_workflows: Active::Counted(workflows),
+                            subscriptions: vec![],
+                        };
+                        for role in ROLES {
+                            for r in &TABLE {
+                                assert_eq!(
+                                    verdict(check(r.action, &c, &bare, Some(role), None, now)),
+                                    verdict(check(r.action, &c, &counted, Some(role), None, now)),
+                                    "{status:?} {:?} {role:?} {contacts} {workflows}",
+                                    r.action
+                                );
+                            }
+                        }
                         for subscriptions in &histories {
                             let full = Facts {
                                 subscriptions: subscriptions.clone(),

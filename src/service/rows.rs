@@ -308,7 +308,7 @@ impl FromQueryResult for EventRow {
 }
 
 /// The copy of a client's latest event kept on its row (see migration
-/// `m20261130_000005`), in the order [`ClientLatestRow`] selects it after the client's
+/// `m20261130_000005`), in the order [`ClientPageRow`] selects it after the client's
 /// columns.
 pub const LATEST_COLUMNS: [&str; 9] = [
     "latest_event_id",
@@ -322,25 +322,51 @@ pub const LATEST_COLUMNS: [&str; 9] = [
     "latest_event_at",
 ];
 
-/// A client's columns followed by [`LATEST_COLUMNS`].
-const CLIENT_LATEST_COLUMNS: [&str; 25] = {
-    let mut all = [""; 25];
+/// How many ACTIVE contacts and workflows a client has, kept on its row (see migration
+/// `m20261130_000006`), in the order [`ClientPageRow`] selects them, last.
+pub const COUNT_COLUMNS: [&str; 2] = ["active_contacts", "active_workflows"];
+
+/// `a`, `b` and `c` end to end.
+const fn joined<const N: usize>(
+    a: &[&'static str],
+    b: &[&'static str],
+    c: &[&'static str],
+) -> [&'static str; N] {
+    let mut all = [""; N];
     let mut i = 0;
-    while i < 16 {
-        all[i] = COLUMNS[i];
+    while i < a.len() {
+        all[i] = a[i];
         i += 1;
     }
-    while i < 25 {
-        all[i] = LATEST_COLUMNS[i - 16];
-        i += 1;
+    let mut j = 0;
+    while j < b.len() {
+        all[i + j] = b[j];
+        j += 1;
+    }
+    let mut k = 0;
+    while k < c.len() {
+        all[i + j + k] = c[k];
+        k += 1;
     }
     all
-};
+}
 
-/// A client with the copy of its latest event (`None`: it has none), decoded by
-/// position; on a client SELECT that adds [`LATEST_COLUMNS`] after the client's own.
+/// The shapes of a page's rows: the client's columns, then the copy of its latest event
+/// and its counts when the page asked for them.
+const WITH_LATEST: [&str; 25] = joined(&COLUMNS, &LATEST_COLUMNS, &[]);
+const WITH_COUNTS: [&str; 18] = joined(&COLUMNS, &COUNT_COLUMNS, &[]);
+const WITH_BOTH: [&str; 27] = joined(&COLUMNS, &LATEST_COLUMNS, &COUNT_COLUMNS);
+
+/// A row of a page of clients: the client, and what else the page's statement read with
+/// it (`None`: not read).
 #[derive(Debug, Clone)]
-pub struct ClientLatestRow(pub client::Model, pub Option<lifecycle_event::Model>);
+pub struct ClientPageRow {
+    pub client: client::Model,
+    /// The copy of the client's latest event (`Some(None)`: it has none).
+    pub latest: Option<Option<lifecycle_event::Model>>,
+    /// How many ACTIVE contacts and workflows the client has.
+    pub counts: Option<(usize, usize)>,
+}
 
 /// The copy of the latest event after the client's 16 columns; `None` without one.
 macro_rules! decode_latest {
@@ -364,51 +390,83 @@ macro_rules! decode_latest {
     }};
 }
 
-impl FromQueryResult for ClientLatestRow {
+/// A page row of a known shape, decoded by position: the copy of the latest event when
+/// `$latest`, the counts from column `$counts` on when given.
+macro_rules! decode_page_row {
+    ($row:expr, $res:expr, $latest:expr, $counts:expr) => {{
+        let r = $row;
+        let client = decode_client!(r).map_err(|e| DbErr::Type(format!("a client row: {e}")))?;
+        let latest = if $latest {
+            Some(decode_latest!(r, $res, &client)?)
+        } else {
+            None
+        };
+        let counts = match $counts {
+            Some(first) => {
+                let count = |i: usize| {
+                    r.try_get_unchecked::<i32, _>(i)
+                        .map(|n| usize::try_from(n).unwrap_or(0))
+                        .map_err(|e| DbErr::Type(format!("a client's counts: {e}")))
+                };
+                Some((count(first)?, count(first + 1)?))
+            }
+            None => None,
+        };
+        Ok(ClientPageRow {
+            client,
+            latest,
+            counts,
+        })
+    }};
+}
+
+/// Decodes `$row` by the first of the page's shapes it has.
+macro_rules! decode_page_shapes {
+    ($row:expr, $res:expr) => {{
+        let r = $row;
+        if plain_select(r, &COLUMNS) {
+            Some(decode_page_row!(r, $res, false, None))
+        } else if plain_select(r, &WITH_LATEST) {
+            Some(decode_page_row!(r, $res, true, None))
+        } else if plain_select(r, &WITH_COUNTS) {
+            Some(decode_page_row!(r, $res, false, Some(16)))
+        } else if plain_select(r, &WITH_BOTH) {
+            Some(decode_page_row!(r, $res, true, Some(25)))
+        } else {
+            None
+        }
+    }};
+}
+
+impl FromQueryResult for ClientPageRow {
     fn from_query_result(res: &QueryResult, pre: &str) -> Result<Self, DbErr> {
-        let client_err = |e: sqlx::Error| DbErr::Type(format!("a client row: {e}"));
-        match plain_rows(res, pre, &CLIENT_LATEST_COLUMNS) {
-            (Some(row), _) => {
-                let client = decode_client!(row).map_err(client_err)?;
-                let latest = decode_latest!(row, res, &client)?;
-                Ok(ClientLatestRow(client, latest))
-            }
-            (None, Some(row)) => {
-                let client = decode_client!(row).map_err(client_err)?;
-                let latest = decode_latest!(row, res, &client)?;
-                Ok(ClientLatestRow(client, latest))
-            }
-            (None, None) => {
-                let client = client::Model::from_query_result(res, pre)?;
-                let latest = latest_by_name(res, pre, &client)?;
-                Ok(ClientLatestRow(client, latest))
-            }
+        let decoded = match plain_rows_any(res, pre) {
+            (Some(row), _) => decode_page_shapes!(row, res),
+            (None, Some(row)) => decode_page_shapes!(row, res),
+            (None, None) => None,
+        };
+        match decoded {
+            Some(row) => row,
+            // Any other shape: the client alone, by name (the page reads the rest apart).
+            None => Ok(ClientPageRow {
+                client: client::Model::from_query_result(res, pre)?,
+                latest: None,
+                counts: None,
+            }),
         }
     }
 }
 
-/// The copy of the latest event read by column name, for rows of another shape.
-fn latest_by_name(
-    res: &QueryResult,
+/// The sqlx row of `res` when it has no prefix, as the PostgreSQL or the SQLite row it
+/// is, whatever its columns.
+fn plain_rows_any<'a>(
+    res: &'a QueryResult,
     pre: &str,
-    c: &client::Model,
-) -> Result<Option<lifecycle_event::Model>, DbErr> {
-    let Some(id) = res.try_get::<Option<uuid::Uuid>>(pre, LATEST_COLUMNS[0])? else {
-        return Ok(None);
-    };
-    Ok(Some(lifecycle_event::Model {
-        id,
-        firm_id: c.firm_id,
-        client_id: c.id,
-        action: res.try_get(pre, LATEST_COLUMNS[1])?,
-        from_status: res.try_get(pre, LATEST_COLUMNS[2])?,
-        to_status: res.try_get(pre, LATEST_COLUMNS[3])?,
-        actor_id: res.try_get(pre, LATEST_COLUMNS[4])?,
-        reason: res.try_get(pre, LATEST_COLUMNS[5])?,
-        feedback: res.try_get(pre, LATEST_COLUMNS[6])?,
-        details: res.try_get(pre, LATEST_COLUMNS[7])?,
-        at: res.try_get(pre, LATEST_COLUMNS[8])?,
-    }))
+) -> (Option<&'a PgRow>, Option<&'a SqliteRow>) {
+    if !pre.is_empty() {
+        return (None, None);
+    }
+    (res.try_as_pg_row(), res.try_as_sqlite_row())
 }
 
 #[cfg(test)]

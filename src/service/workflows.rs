@@ -24,7 +24,7 @@ pub async fn start(
     actor.require(Role::Member, "start workflows")?;
     let firm_id = actor.firm_id();
     let txn = svc.begin_write().await?;
-    let c = lifecycle::lock_shared(&txn, firm_id, client_id).await?;
+    let c = lifecycle::lock_for_rows(&txn, firm_id, client_id).await?;
     if c.status != ClientStatus::Active {
         return Err(AppError::State(format!(
             "Work can only start for an ACTIVE client; this client is {}.",
@@ -96,7 +96,7 @@ pub async fn finish(
         .await?
         .ok_or(AppError::NotFound("workflow"))?;
     // Read again under the client's lock: an archive in flight may have moved it.
-    lifecycle::lock_shared(&txn, actor.firm_id(), w.client_id).await?;
+    lifecycle::lock_for_rows(&txn, actor.firm_id(), w.client_id).await?;
     let mut w = find()
         .one(&txn)
         .await?

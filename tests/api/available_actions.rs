@@ -108,6 +108,19 @@ async fn cancel_decommission_is_offered_only_while_one_is_scheduled() {
     assert!(!allowed(&app.gql(&app.manager, q, json!({"id": id})).await));
 }
 
+/// A single client's `availableActions` (its facts read from the rows themselves), as
+/// the ADMIN sees them.
+async fn actions_of(app: &TestApp, id: &str) -> Value {
+    let one = app
+        .gql(
+            &app.admin,
+            "query($id: ID!) { client(id: $id) { availableActions { action allowed code reason } } }",
+            json!({"id": id}),
+        )
+        .await;
+    one.data()["client"]["availableActions"].clone()
+}
+
 /// A page resolves each distinct list once and shares it: the shared values must still be
 /// each client's own, and two selections of the field (aliases with different subfields)
 /// must each get their own shape.
@@ -149,14 +162,8 @@ async fn a_page_of_clients_gets_each_clients_own_actions_for_each_selection() {
                 .data();
             }
         }
-        let one = app
-            .gql(
-                &app.admin,
-                "query($id: ID!) { client(id: $id) { availableActions { action allowed code reason } } }",
-                json!({"id": id}),
-            )
-            .await;
-        expected.push((id, one.data()["client"]["availableActions"].clone()));
+        let one = actions_of(&app, &id).await;
+        expected.push((id, one));
     }
     let page = app
         .gql(
@@ -214,4 +221,168 @@ async fn a_page_of_clients_gets_each_clients_own_actions_for_each_selection() {
     assert_eq!(discard(5)["code"], "ACTIVE_WORKFLOWS");
     assert!(discard(5)["reason"].as_str().unwrap().contains("2 active"));
     assert_eq!(discard(2)["allowed"], true);
+}
+
+/// A page's verdicts read only how many ACTIVE contacts and workflows each client has,
+/// counted on its row by the database; they must follow every change of those rows as
+/// the single client's verdicts (read from the rows themselves) do.
+#[tokio::test]
+async fn a_pages_verdicts_follow_contacts_and_workflows_as_they_change() {
+    let app = spawn_app().await;
+    let id = app.client_in("ACTIVE").await;
+    let other = app.client_in("ACTIVE").await;
+    app.add_contact(&other, "Someone Else").await;
+    let verdicts = |a: &Value| -> Vec<Value> {
+        a.as_array()
+            .unwrap()
+            .iter()
+            .filter(|v| v["action"] == "DISCONNECT" || v["action"] == "DISCARD")
+            .cloned()
+            .collect()
+    };
+    // Both readings, and the page's DISCONNECT allowed and DISCARD's refusal.
+    let check = |expect_owner: bool, expect_workflows: usize| {
+        let app = &app;
+        let id = id.clone();
+        async move {
+            let one = actions_of(app, &id).await;
+            let page = app
+                .gql(
+                    &app.admin,
+                    "{ clients(first: 50) { nodes { id availableActions { action allowed code reason } } } }",
+                    json!({}),
+                )
+                .await;
+            let node = page.data()["clients"]["nodes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|n| n["id"] == id.as_str())
+                .unwrap()
+                .clone();
+            let on_page = verdicts(&node["availableActions"]);
+            assert_eq!(on_page, verdicts(&one));
+            assert_eq!(on_page[1]["action"], "DISCONNECT");
+            assert_eq!(on_page[1]["allowed"], expect_owner, "{on_page:?}");
+            assert_eq!(on_page[0]["action"], "DISCARD");
+            if expect_workflows == 0 {
+                assert_eq!(on_page[0]["allowed"], true, "{on_page:?}");
+            } else {
+                assert_eq!(on_page[0]["code"], "ACTIVE_WORKFLOWS");
+                let reason = on_page[0]["reason"].as_str().unwrap();
+                assert!(
+                    reason.contains(&format!("has {expect_workflows} active")),
+                    "{reason}"
+                );
+            }
+        }
+    };
+    let contact_op = |op: &'static str, contact: String| {
+        let app = &app;
+        async move {
+            let selection = if op == "deleteContact" {
+                "deletedContactId"
+            } else {
+                "contact { id }"
+            };
+            app.gql(
+                &app.member,
+                &format!("mutation($i: ContactIdInput!) {{ {op}(input: $i) {{ {selection} }} }}"),
+                json!({"i": {"contactId": contact}}),
+            )
+            .await
+            .data();
+        }
+    };
+    let workflow_op = |op: &'static str, workflow: String| {
+        let app = &app;
+        async move {
+            app.gql(
+                &app.member,
+                &format!(
+                    "mutation($i: WorkflowIdInput!) {{ {op}(input: $i) {{ workflow {{ id }} }} }}"
+                ),
+                json!({"i": {"workflowId": workflow}}),
+            )
+            .await
+            .data();
+        }
+    };
+    let start = |name: &'static str| {
+        let app = &app;
+        let id = id.clone();
+        async move {
+            let r = app.start_workflow(&id, name).await;
+            r.data()["startWorkflow"]["workflow"]["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        }
+    };
+
+    check(false, 0).await;
+    let a = app.add_contact(&id, "Ann Contact").await;
+    check(true, 0).await;
+    contact_op("deactivateContact", a.clone()).await;
+    check(false, 0).await;
+    contact_op("reactivateContact", a.clone()).await;
+    check(true, 0).await;
+    let b = app.add_contact(&id, "Bob Contact").await;
+    contact_op("deactivateContact", a.clone()).await;
+    check(true, 0).await;
+    contact_op("deleteContact", a).await;
+    check(true, 0).await;
+    contact_op("deactivateContact", b).await;
+    check(false, 0).await;
+
+    let w1 = start("Year end").await;
+    check(false, 1).await;
+    let w2 = start("Payroll").await;
+    check(false, 2).await;
+    workflow_op("completeWorkflow", w1).await;
+    check(false, 1).await;
+    workflow_op("cancelWorkflow", w2).await;
+    check(false, 0).await;
+}
+
+/// Workflows and contacts added to one client at the same moment are each counted once,
+/// and none of the changes fails (on PostgreSQL each waits for the client's row in turn).
+#[tokio::test]
+async fn rows_added_to_one_client_at_once_are_all_counted() {
+    let app = spawn_app().await;
+    let id = app.client_in("ACTIVE").await;
+    let started = futures_util::future::join_all(
+        ["W0", "W1", "W2", "W3", "W4", "W5"].map(|name| app.start_workflow(&id, name)),
+    )
+    .await;
+    let added = futures_util::future::join_all(
+        ["P0", "P1", "P2", "P3", "P4", "P5"].map(|name| app.add_contact(&id, name)),
+    )
+    .await;
+    for r in &started {
+        assert!(r.error_code().is_none(), "{}", r.body);
+    }
+    assert_eq!(added.len(), 6);
+    let page = app
+        .gql(
+            &app.admin,
+            "{ clients(first: 50) { nodes { availableActions { action allowed code reason } } } }",
+            json!({}),
+        )
+        .await;
+    let actions = page.data()["clients"]["nodes"][0]["availableActions"].clone();
+    let of = |name: &str| {
+        actions
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["action"] == name)
+            .unwrap()
+            .clone()
+    };
+    assert!(of("DISCARD")["reason"]
+        .as_str()
+        .unwrap()
+        .contains("has 6 active"));
+    assert_eq!(of("DISCONNECT")["allowed"], true);
 }

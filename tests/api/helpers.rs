@@ -361,6 +361,16 @@ impl TestApp {
         nodes
     }
 
+    /// Starts a PROJECT workflow on a client as the MEMBER, without an assignee.
+    pub async fn start_workflow(&self, client_id: &str, name: &str) -> Gql {
+        self.gql(
+            &self.member,
+            "mutation($i: StartWorkflowInput!) { startWorkflow(input: $i) { workflow { id } } }",
+            json!({"i": {"clientId": client_id, "name": name, "kind": "PROJECT"}}),
+        )
+        .await
+    }
+
     /// Adds an ACTIVE contact with a unique address and returns its id.
     pub async fn add_contact(&self, client_id: &str, name: &str) -> String {
         let email = format!("{}@contact.test", Uuid::new_v4().simple());

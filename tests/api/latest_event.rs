@@ -3,7 +3,10 @@
 //! entry of the client's history, whoever wrote the events.
 
 use chrono::{Duration, Utc};
-use entity::{client, firm, lifecycle_event, Billing, ClientKind, ClientStatus, LifecycleAction};
+use entity::{
+    client, contact, firm, lifecycle_event, workflow, Billing, ClientKind, ClientStatus,
+    ContactStatus, LifecycleAction, WorkflowKind, WorkflowStatus,
+};
 use migration::MigratorTrait;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, Database, DatabaseConnection, IntoActiveModel};
@@ -191,25 +194,70 @@ async fn firm_of(db: &DatabaseConnection, client_id: Uuid) -> Uuid {
         .firm_id
 }
 
-/// The copied event's id and feedback, read from the client's row.
-async fn copied(db: &DatabaseConnection, client_id: Uuid) -> (Option<Uuid>, Option<String>) {
+/// The copied event's id and feedback, and the counts of ACTIVE contacts and workflows,
+/// read from the client's row.
+async fn copied(
+    db: &DatabaseConnection,
+    client_id: Uuid,
+) -> ((Option<Uuid>, Option<String>), (i32, i32)) {
     let mut q = Query::select();
-    q.column(Alias::new("latest_event_id"))
-        .column(Alias::new("latest_event_feedback"))
-        .from(client::Entity)
-        .and_where(Expr::col(client::Column::Id).eq(client_id));
+    q.columns(
+        [
+            "latest_event_id",
+            "latest_event_feedback",
+            "active_contacts",
+            "active_workflows",
+        ]
+        .map(Alias::new),
+    )
+    .from(client::Entity)
+    .and_where(Expr::col(client::Column::Id).eq(client_id));
     let row = db.query_one(&q).await.unwrap().expect("the client's row");
     (
-        row.try_get("", "latest_event_id").unwrap(),
-        row.try_get("", "latest_event_feedback").unwrap(),
+        (
+            row.try_get("", "latest_event_id").unwrap(),
+            row.try_get("", "latest_event_feedback").unwrap(),
+        ),
+        (
+            row.try_get("", "active_contacts").unwrap(),
+            row.try_get("", "active_workflows").unwrap(),
+        ),
     )
 }
 
+fn contact(firm_id: Uuid, client_id: Uuid, status: ContactStatus) -> contact::Model {
+    contact::Model {
+        id: Uuid::now_v7(),
+        firm_id,
+        client_id,
+        name: "Pat Person".into(),
+        email: format!("{}@contact.test", Uuid::new_v4().simple()),
+        status,
+        portal_access: false,
+        created_at: Utc::now(),
+        updated_at: Utc::now(),
+    }
+}
+
+fn workflow(firm_id: Uuid, client_id: Uuid, status: WorkflowStatus) -> workflow::Model {
+    workflow::Model {
+        id: Uuid::now_v7(),
+        firm_id,
+        client_id,
+        name: "Year end".into(),
+        kind: WorkflowKind::Project,
+        status,
+        assignee_contact_id: None,
+        created_at: Utc::now(),
+        updated_at: Utc::now(),
+    }
+}
+
 /// Migrating a database that already holds events copies each client's newest one (by
-/// time, not by the order they were written), and undoing the migration removes the
-/// copy and its triggers.
+/// time, not by the order they were written) and counts its ACTIVE contacts and
+/// workflows; undoing the migrations removes the columns and their triggers.
 #[tokio::test]
-async fn the_migration_copies_the_latest_events_already_written() {
+async fn the_migrations_copy_latest_events_and_count_rows_already_written() {
     let (_db, url) = TestDb::create().await;
     let db = Database::connect(url.as_str()).await.unwrap();
     migration::Migrator::up(&db, Some(4)).await.unwrap();
@@ -260,29 +308,59 @@ async fn the_migration_copies_the_latest_events_already_written() {
     for e in [newest.clone(), event(LifecycleAction::Create, 30, "oldest")] {
         e.into_active_model().insert(&db).await.unwrap();
     }
+    let (f, c) = (firm.id, with_events.id);
+    for status in [ContactStatus::Active, ContactStatus::Inactive] {
+        contact(f, c, status)
+            .into_active_model()
+            .insert(&db)
+            .await
+            .unwrap();
+    }
+    for status in [WorkflowStatus::Active, WorkflowStatus::Completed] {
+        workflow(f, c, status)
+            .into_active_model()
+            .insert(&db)
+            .await
+            .unwrap();
+    }
 
     migration::Migrator::up(&db, None).await.unwrap();
     assert_eq!(
         copied(&db, with_events.id).await,
-        (Some(newest.id), Some("newest".into()))
+        ((Some(newest.id), Some("newest".into())), (1, 1))
     );
-    assert_eq!(copied(&db, without.id).await, (None, None));
+    assert_eq!(copied(&db, without.id).await, ((None, None), (0, 0)));
 
     // Undone and done again: the columns and triggers go and come back.
-    migration::Migrator::down(&db, Some(1)).await.unwrap();
-    // Qualified: SQLite reads an unknown double-quoted name alone as a string.
-    let mut q = Query::select();
-    q.column((client::Entity, Alias::new("latest_event_id")))
-        .from(client::Entity);
-    assert!(db.query_one(&q).await.is_err(), "the column is still there");
+    migration::Migrator::down(&db, Some(2)).await.unwrap();
+    for col in ["latest_event_id", "active_contacts"] {
+        // Qualified: SQLite reads an unknown double-quoted name alone as a string.
+        let mut q = Query::select();
+        q.column((client::Entity, Alias::new(col)))
+            .from(client::Entity);
+        assert!(db.query_one(&q).await.is_err(), "{col} is still there");
+    }
     event(LifecycleAction::Suspend, 0, "after")
         .into_active_model()
         .insert(&db)
         .await
         .unwrap();
+    contact(f, c, ContactStatus::Active)
+        .into_active_model()
+        .insert(&db)
+        .await
+        .unwrap();
     migration::Migrator::up(&db, None).await.unwrap();
-    let (id, feedback) = copied(&db, with_events.id).await;
+    let ((id, feedback), counts) = copied(&db, with_events.id).await;
     assert!(id.is_some());
     assert_eq!(feedback.as_deref(), Some("after"));
+    assert_eq!(counts, (2, 1));
+    // And the triggers count from then on.
+    workflow(f, c, WorkflowStatus::Active)
+        .into_active_model()
+        .insert(&db)
+        .await
+        .unwrap();
+    assert_eq!(copied(&db, with_events.id).await.1, (2, 2));
     db.close().await.ok();
 }
