@@ -327,13 +327,22 @@ pub struct AvailableActions(pub Vec<AvailableAction>);
 /// was resolved for.
 type ResolvedList = (usize, Vec<AvailableAction>, Answer);
 
-/// Resolved `availableActions` values of one request, by a hash of selection and list.
+/// Resolved `availableActions` values of one request, by a hash of selection and list,
+/// and the answers of a page's plain walk by selection, standing and role (see
+/// `lifecycle::Standing`): a client of a standing already judged is not judged again.
 #[derive(Default)]
-pub struct ResolvedActions(
-    std::sync::Mutex<
+pub struct ResolvedActions {
+    lists: std::sync::Mutex<
         std::collections::HashMap<u64, Vec<ResolvedList>, foldhash::fast::RandomState>,
     >,
-);
+    by_standing: std::sync::Mutex<
+        std::collections::HashMap<
+            (usize, lifecycle::Standing, entity::Role),
+            Answer,
+            foldhash::fast::RandomState,
+        >,
+    >,
+}
 
 impl async_graphql::OutputType for AvailableActions {
     fn type_name() -> std::borrow::Cow<'static, str> {
@@ -425,7 +434,7 @@ impl AvailableActions {
 
     /// The answer this request already gave for the same selection and list.
     fn remembered(&self, loaders: &Loaders, (selection, hash): (usize, u64)) -> Option<Answer> {
-        lock(&loaders.resolved_actions.0)
+        lock(&loaders.resolved_actions.lists)
             .get(&hash)?
             .iter()
             .find(|(sel, list, _)| *sel == selection && *list == self.0)
@@ -449,7 +458,7 @@ impl AvailableActions {
                 answer = Answer::Json(out.into());
             }
         }
-        lock(&loaders.resolved_actions.0)
+        lock(&loaders.resolved_actions.lists)
             .entry(hash)
             .or_default()
             .push((selection, self.0.clone(), answer.clone()));
@@ -460,7 +469,8 @@ impl AvailableActions {
 impl ResolvedActions {
     /// Forgets every value.
     pub fn clear(&self) {
-        lock(&self.0).clear();
+        lock(&self.lists).clear();
+        lock(&self.by_standing).clear();
     }
 }
 
@@ -546,8 +556,21 @@ impl PlainFields for ClientFields<'_> {
                     return false;
                 };
                 let role = actor.role().unwrap_or(entity::Role::Viewer);
+                let key = (
+                    std::ptr::from_ref(field) as usize,
+                    lifecycle::Standing::of(self.0, &facts),
+                    role,
+                );
+                let judged = &loaders.resolved_actions.by_standing;
+                if let Some(answer) = lock(judged).get(&key).cloned() {
+                    return sink.put(Some(answer));
+                }
                 let actions = AvailableActions::of(self.0, &facts, role, now);
-                sink.put(actions.answer_now(ctx, field))
+                let answer = actions.answer_now(ctx, field);
+                if let Some(answer) = &answer {
+                    lock(judged).insert(key, answer.clone());
+                }
+                sink.put(answer)
             }
             "latestEvent" => match primed.latest_event(self.0.id) {
                 Some(Some(event)) => nested(ctx, field, &LifecycleEventFields(&event), sink),

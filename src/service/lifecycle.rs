@@ -687,6 +687,34 @@ pub fn check(
     })
 }
 
+/// Everything a staff member's verdicts on a client depend on: two clients with the
+/// same standing get the same verdicts (allowed, code and sentence) for every action
+/// and role, whatever else differs (name, age, schedules' dates, which contacts, the
+/// subscriptions, the time), so a page judges each distinct standing once. A unit test
+/// walks the clients' fields and facts to hold that.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Standing {
+    status: ClientStatus,
+    decommission_scheduled: bool,
+    portal_access: bool,
+    self_paying: bool,
+    has_active_contacts: bool,
+    active_workflows: usize,
+}
+
+impl Standing {
+    pub fn of(client: &client::Model, facts: &Facts) -> Self {
+        Standing {
+            status: client.status,
+            decommission_scheduled: client.decommission_scheduled_at.is_some(),
+            portal_access: client.portal_access,
+            self_paying: client.billing == Billing::SelfPaying,
+            has_active_contacts: !facts.active_contacts.is_empty(),
+            active_workflows: facts.active_workflows.len(),
+        }
+    }
+}
+
 /// Whether each action of the table is allowed for this viewer on this client.
 pub fn available_actions(
     client: &client::Model,
@@ -1391,6 +1419,83 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Clients of one `Standing` get the same verdicts for every action and role,
+    /// whatever their other fields, facts and subscriptions: a rule that came to depend
+    /// on anything else would give a page's clients one another's verdicts.
+    #[test]
+    fn clients_of_one_standing_get_the_same_verdicts() {
+        let now = Utc::now();
+        let verdicts = |c: &client::Model, facts: &Facts, role: Role| {
+            available_actions(c, facts, role, now)
+                .into_iter()
+                .map(|(a, res)| (a, res.map_err(|e| (e.code(), e.public_message()))))
+                .collect::<Vec<_>>()
+        };
+        let mut seen = std::collections::HashMap::new();
+        let mut n = 0u32;
+        let times = [
+            None,
+            Some(now - Duration::days(3)),
+            Some(now + Duration::days(3)),
+        ];
+        for status in ClientStatus::ALL {
+            for billing in [Billing::FirmPaid, Billing::SelfPaying] {
+                for portal_access in [false, true] {
+                    for decommission in times {
+                        for activation in [None, Some(now + Duration::days(5))] {
+                            for before_archive in [None, Some(Suspended)] {
+                                for age in [Duration::days(2), Duration::days(400)] {
+                                    for (contacts, workflows) in [(0, 0), (1, 0), (0, 1), (0, 2), (3, 1)] {
+                                        n += 1;
+                                        let mut c =
+                                            crate::service::sample_client(status, now - age);
+                                        c.billing = billing;
+                                        c.portal_access = portal_access;
+                                        c.decommission_scheduled_at = decommission;
+                                        c.activation_scheduled_at = activation;
+                                        c.status_before_archive = before_archive;
+                                        // Fields no verdict should read, varied as they go.
+                                        if n.is_multiple_of(2) {
+                                            c.kind = entity::ClientKind::Individual;
+                                            c.email = Some("a@b.test".into());
+                                            c.name = "Other".into();
+                                        }
+                                        let ids = |k| {
+                                            Active::Ids((0..k).map(|_| Uuid::now_v7()).collect())
+                                        };
+                                        let facts = Facts {
+                                            active_contacts: if n.is_multiple_of(3) {
+                                                Active::Counted(contacts)
+                                            } else {
+                                                ids(contacts)
+                                            },
+                                            active_workflows: if n.is_multiple_of(5) {
+                                                Active::Counted(workflows)
+                                            } else {
+                                                ids(workflows)
+                                            },
+                                            subscriptions: vec![],
+                                        };
+                                        let standing = Standing::of(&c, &facts);
+                                        for role in ROLES {
+                                            let v = verdicts(&c, &facts, role);
+                                            let first = seen
+                                                .entry((standing, role))
+                                                .or_insert_with(|| v.clone());
+                                            assert_eq!(*first, v, "{standing:?} {role:?} {c:?}");
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // Verdicts do differ between standings: the walk compares more than one list.
+        assert!(seen.len() > 100, "{}", seen.len());
     }
 
     #[test]
