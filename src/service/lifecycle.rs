@@ -1447,7 +1447,9 @@ mod tests {
                         for activation in [None, Some(now + Duration::days(5))] {
                             for before_archive in [None, Some(Suspended)] {
                                 for age in [Duration::days(2), Duration::days(400)] {
-                                    for (contacts, workflows) in [(0, 0), (1, 0), (0, 1), (0, 2), (3, 1)] {
+                                    for (contacts, workflows) in
+                                        [(0, 0), (1, 0), (0, 1), (0, 2), (3, 1)]
+                                    {
                                         n += 1;
                                         let mut c =
                                             crate::service::sample_client(status, now - age);
