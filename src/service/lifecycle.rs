@@ -1433,67 +1433,76 @@ mod tests {
                 .map(|(a, res)| (a, res.map_err(|e| (e.code(), e.public_message()))))
                 .collect::<Vec<_>>()
         };
-        let mut seen = std::collections::HashMap::new();
-        let mut n = 0u32;
+        /// Every client of `clients` once with each of `values` set by `set`.
+        fn vary<T: Copy>(
+            clients: Vec<client::Model>,
+            values: &[T],
+            set: impl Fn(&mut client::Model, T),
+        ) -> Vec<client::Model> {
+            let mut out = Vec::with_capacity(clients.len() * values.len());
+            for c in clients {
+                for v in values {
+                    let mut c = c.clone();
+                    set(&mut c, *v);
+                    out.push(c);
+                }
+            }
+            out
+        }
         let times = [
             None,
             Some(now - Duration::days(3)),
             Some(now + Duration::days(3)),
         ];
-        for status in ClientStatus::ALL {
-            for billing in [Billing::FirmPaid, Billing::SelfPaying] {
-                for portal_access in [false, true] {
-                    for decommission in times {
-                        for activation in [None, Some(now + Duration::days(5))] {
-                            for before_archive in [None, Some(Suspended)] {
-                                for age in [Duration::days(2), Duration::days(400)] {
-                                    for (contacts, workflows) in
-                                        [(0, 0), (1, 0), (0, 1), (0, 2), (3, 1)]
-                                    {
-                                        n += 1;
-                                        let mut c =
-                                            crate::service::sample_client(status, now - age);
-                                        c.billing = billing;
-                                        c.portal_access = portal_access;
-                                        c.decommission_scheduled_at = decommission;
-                                        c.activation_scheduled_at = activation;
-                                        c.status_before_archive = before_archive;
-                                        // Fields no verdict should read, varied as they go.
-                                        if n.is_multiple_of(2) {
-                                            c.kind = entity::ClientKind::Individual;
-                                            c.email = Some("a@b.test".into());
-                                            c.name = "Other".into();
-                                        }
-                                        let ids = |k| {
-                                            Active::Ids((0..k).map(|_| Uuid::now_v7()).collect())
-                                        };
-                                        let facts = Facts {
-                                            active_contacts: if n.is_multiple_of(3) {
-                                                Active::Counted(contacts)
-                                            } else {
-                                                ids(contacts)
-                                            },
-                                            active_workflows: if n.is_multiple_of(5) {
-                                                Active::Counted(workflows)
-                                            } else {
-                                                ids(workflows)
-                                            },
-                                            subscriptions: vec![],
-                                        };
-                                        let standing = Standing::of(&c, &facts);
-                                        for role in ROLES {
-                                            let v = verdicts(&c, &facts, role);
-                                            let first = seen
-                                                .entry((standing, role))
-                                                .or_insert_with(|| v.clone());
-                                            assert_eq!(*first, v, "{standing:?} {role:?} {c:?}");
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
+        let mut clients: Vec<_> = ClientStatus::ALL
+            .iter()
+            .map(|s| crate::service::sample_client(*s, now))
+            .collect();
+        clients = vary(
+            clients,
+            &[Billing::FirmPaid, Billing::SelfPaying],
+            |c, v| c.billing = v,
+        );
+        clients = vary(clients, &[false, true], |c, v| c.portal_access = v);
+        clients = vary(clients, &times, |c, v| c.decommission_scheduled_at = v);
+        clients = vary(clients, &times, |c, v| c.activation_scheduled_at = v);
+        clients = vary(clients, &[None, Some(Suspended)], |c, v| {
+            c.status_before_archive = v
+        });
+        clients = vary(clients, &[2, 400], |c, days| {
+            c.created_at = now - Duration::days(days)
+        });
+        let mut seen = std::collections::HashMap::new();
+        let cases = clients
+            .iter()
+            .flat_map(|c| [(0, 0), (1, 0), (0, 1), (0, 2), (3, 1)].map(|f| (c, f)));
+        for (n, (c, (contacts, workflows))) in cases.enumerate() {
+            let mut c = c.clone();
+            // Fields no verdict should read, varied as the walk goes.
+            if n % 2 == 0 {
+                c.kind = entity::ClientKind::Individual;
+                c.email = Some("a@b.test".into());
+                c.name = "Other".into();
+            }
+            let ids = |k| Active::Ids((0..k).map(|_| Uuid::now_v7()).collect());
+            let facts = Facts {
+                active_contacts: if n % 3 == 0 {
+                    Active::Counted(contacts)
+                } else {
+                    ids(contacts)
+                },
+                active_workflows: if n % 5 == 0 {
+                    Active::Counted(workflows)
+                } else {
+                    ids(workflows)
+                },
+                subscriptions: vec![],
+            };
+            let standing = Standing::of(&c, &facts);
+            for role in ROLES {
+                let v = verdicts(&c, &facts, role);
+                let first = seen.entry((standing, role)).or_insert_with(|| v.clone());
+                assert_eq!(*first, v, "{standing:?} {role:?} {c:?}");
             }
         }
         // Verdicts do differ between standings: the walk compares more than one list.
