@@ -77,11 +77,19 @@ pub async fn notify_in<C: ConnectionTrait>(conn: &C, event_id: Uuid) -> AppResul
     Ok(())
 }
 
+/// Listening (again): users read before are forgotten (see `signed_in`), and the webhook
+/// worker looks for due deliveries at once, since the events it would have been woken by
+/// while nobody listened are not replayed.
+fn listening(svc: &Services) {
+    svc.signed_in.listening(true);
+    svc.webhooks.changed.notify_one();
+}
+
 /// On PostgreSQL: listens for the events committed by any process and hands them to this
 /// process's bus, and for changes to `users` (see `signed_in`), until `shutdown` turns
 /// true. Reconnects by itself after a lost connection (events committed meanwhile are
 /// not replayed; remembered users are forgotten, and none are kept until listening
-/// again). Does nothing on SQLite.
+/// again), and the webhook worker is woken whenever listening starts. Does nothing on SQLite.
 pub async fn listen(svc: Services, mut shutdown: watch::Receiver<bool>) {
     if svc.db.get_database_backend() != DatabaseBackend::Postgres {
         return;
@@ -109,7 +117,7 @@ pub async fn listen(svc: Services, mut shutdown: watch::Receiver<bool>) {
             _ = shutdown.changed() => return,
         }
     };
-    svc.signed_in.listening(true);
+    listening(&svc);
     let mut connected = true;
     loop {
         tokio::select! {
@@ -117,14 +125,14 @@ pub async fn listen(svc: Services, mut shutdown: watch::Receiver<bool>) {
                 Ok(note) => {
                     if !connected {
                         // Back: whatever was missed meanwhile is forgotten.
-                        svc.signed_in.listening(true);
+                        listening(&svc);
                         connected = true;
                     }
                     let Some(note) = note else {
                         // The connection was lost and made again (sqlx listens anew):
                         // changes may have been missed in between.
                         tracing::warn!("event listener reconnected");
-                        svc.signed_in.listening(true);
+                        listening(&svc);
                         continue;
                     };
                     if note.channel() == super::signed_in::CHANNEL {

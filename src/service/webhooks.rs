@@ -612,8 +612,9 @@ async fn attempt(
 
 /// Delivers due webhook deliveries until `shutdown` turns true: when the next one is
 /// due, soon after an event of a firm with webhooks commits (it may have written
-/// deliveries), and at least every `interval` (which also picks up webhooks created by
-/// other processes).
+/// deliveries), when the server starts listening for events again on PostgreSQL (those
+/// committed meanwhile are not announced), and at least every `interval` (which also
+/// picks up webhooks created by other processes).
 pub async fn run(svc: Services, interval: Duration, mut shutdown: watch::Receiver<bool>) {
     let http = sender(&svc.webhooks);
     let mut events = svc.events.subscribe();
