@@ -401,14 +401,15 @@ pub async fn list(
     let field = order.field;
     let window = page.window(field.tag())?;
     let mut select = client::Entity::find().filter(filter_condition(actor.firm_id(), filter));
-    let extra_columns = (extras
-        .latest_event
-        .then_some(&LATEST_COLUMNS[..])
-        .into_iter())
-    .chain(extras.counts.then_some(&COUNT_COLUMNS[..]))
-    .flatten();
+    let mut extra_columns: Vec<&str> = Vec::new();
+    if extras.latest_event {
+        extra_columns.extend(LATEST_COLUMNS);
+    }
+    if extras.counts {
+        extra_columns.extend(COUNT_COLUMNS);
+    }
     for col in extra_columns {
-        select = select.column_as(Expr::col((client::Entity, Alias::new(*col))), *col);
+        select = select.column_as(Expr::col((client::Entity, Alias::new(col))), col);
     }
     let direction = if order.descending {
         Order::Desc
