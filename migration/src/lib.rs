@@ -8,6 +8,7 @@ mod m20261124_000003_create_webhooks;
 mod m20261129_000004_announce_user_changes;
 mod m20261130_000005_latest_event_on_clients;
 mod m20261130_000006_active_counts_on_clients;
+mod m20261130_000007_count_user_changes;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000004_announce_user_changes::Migration),
             Box::new(m20261130_000005_latest_event_on_clients::Migration),
             Box::new(m20261130_000006_active_counts_on_clients::Migration),
+            Box::new(m20261130_000007_count_user_changes::Migration),
         ]
     }
 }

@@ -1,4 +1,5 @@
-//! Signed-in users remembered between requests, on PostgreSQL.
+//! Users remembered between requests: signed-in users on PostgreSQL, and on both
+//! databases the staff a page names.
 //!
 //! Every request with a token reads its user (the role and whether the account is still
 //! active are always the database's). A screen sends the same token again and again,
@@ -8,19 +9,22 @@
 //! who are few and mostly the people signed in. Each is dropped as soon as anything may
 //! have changed it:
 //!
-//! - the migration puts a trigger on `users` that sends `NOTIFY clientele_users` for
-//!   every statement that writes the table, whoever runs it (this server, another
-//!   process, an operator in `psql`); PostgreSQL delivers it on commit, and every server
-//!   process forgets all the users it knows (`changed`);
+//! - on PostgreSQL, the migration puts a trigger on `users` that sends `NOTIFY
+//!   clientele_users` for every statement that writes the table, whoever runs it (this
+//!   server, another process, an operator in `psql`); PostgreSQL delivers it on commit,
+//!   and every server process forgets all the users it knows (`changed`);
+//! - on SQLite, which has no notifications, triggers count every write to `users` in
+//!   the one-row table `user_changes`, and every request reads that count with its
+//!   signed-in user, in the same statement (so the signed-in user itself is always
+//!   read): a count other than the last one seen forgets every user (`counted`). A
+//!   page's staff are thus never older than the start of the request that shows them;
 //! - this process's own writes to `users` call `changed` right after they commit, so
 //!   its next request reads the new row without waiting for the notification;
-//! - nothing is remembered unless the process is listening (`listening(true)`), and a
-//!   lost listening connection forgets everything; a user read while a change was being
-//!   announced is not kept (the generation it was read in is over);
+//! - nothing is remembered unless changes are heard (`listening(true)` on PostgreSQL, a
+//!   count read on SQLite), and a lost listening connection forgets everything; a user
+//!   read while a change was being announced is not kept (the generation it was read in
+//!   is over);
 //! - an entry is used for at most [`TTL`] in any case.
-//!
-//! On SQLite nothing is kept: another process may write the same file and there is no
-//! way to hear of it, and the read is a local call there.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -44,6 +48,8 @@ pub struct SignedIn(Mutex<State>);
 struct State {
     /// Whether changes to `users` are being heard.
     listening: bool,
+    /// On SQLite, the count of changes to `users` last read.
+    counted: Option<i64>,
     /// Changes announced so far (and listening connections made or lost).
     generation: u64,
     users: HashMap<Uuid, (user::Model, Instant), foldhash::fast::RandomState>,
@@ -93,6 +99,20 @@ impl SignedIn {
         let mut state = self.state();
         state.generation += 1;
         state.users.clear();
+    }
+
+    /// On SQLite: the count of changes to `users` read with a signed-in user. Another
+    /// count than the last one forgets every user; either way, users may be kept from
+    /// now on. Returns the moment the user read with the count belongs to.
+    pub fn counted(&self, changes: i64) -> ReadAt {
+        let mut state = self.state();
+        if state.counted != Some(changes) {
+            state.counted = Some(changes);
+            state.generation += 1;
+            state.users.clear();
+        }
+        state.listening = true;
+        ReadAt(state.generation)
     }
 
     /// Whether changes are being heard from now on; either way, forgets every user (a
@@ -153,6 +173,32 @@ mod tests {
         assert!(memory.before_read().is_none());
         memory.keep(after, &ada);
         memory.listening(true);
+        assert_eq!(memory.get(ada.id), None);
+    }
+
+    #[test]
+    fn on_sqlite_users_are_kept_while_the_count_of_changes_stays_the_same() {
+        let memory = SignedIn::default();
+        let ada = user(entity::Role::Admin);
+        // Nothing is kept before a count has been read.
+        assert!(memory.before_read().is_none());
+        let at = memory.counted(3);
+        memory.keep(at, &ada);
+        assert_eq!(memory.get(ada.id), Some(ada.clone()));
+        // The same count: still kept, and a read that began before it may be kept.
+        let before = memory.before_read().unwrap();
+        memory.counted(3);
+        assert_eq!(memory.get(ada.id), Some(ada.clone()));
+        // Another count (a write to `users` by anyone): forgotten, and a read that began
+        // before it is not kept.
+        memory.counted(4);
+        assert_eq!(memory.get(ada.id), None);
+        memory.keep(before, &ada);
+        assert_eq!(memory.get(ada.id), None);
+        // Even a lower one (a request that read the count earlier answering later).
+        let at = memory.counted(4);
+        memory.keep(at, &ada);
+        memory.counted(3);
         assert_eq!(memory.get(ada.id), None);
     }
 

@@ -11,8 +11,12 @@ use crate::error::{AppError, AppResult, EmailHolder};
 
 /// The active user behind a token, or `None` (unknown or deactivated). Read from the
 /// database, or on PostgreSQL as last read while no change to `users` has been announced
-/// since (see `signed_in`).
+/// since (see `signed_in`). On SQLite the read also brings the count of changes to
+/// `users`, which tells whether the staff remembered for pages may still be used.
 pub async fn authenticate(svc: &Services, user_id: Uuid) -> AppResult<Option<user::Model>> {
+    if !crate::db::is_postgres(&svc.db) {
+        return authenticate_counted(svc, user_id).await;
+    }
     if let Some(user) = svc.signed_in.get(user_id) {
         return Ok(Some(user).filter(|u| u.active));
     }
@@ -28,6 +32,39 @@ pub async fn authenticate(svc: &Services, user_id: Uuid) -> AppResult<Option<use
         svc.signed_in.keep(at, user);
     }
     Ok(user.filter(|u| u.active))
+}
+
+/// A user with the count of changes to `users` (SQLite's `user_changes`) read with it.
+struct CountedUser {
+    user: user::Model,
+    changes: i64,
+}
+
+impl sea_orm::FromQueryResult for CountedUser {
+    fn from_query_result(res: &sea_orm::QueryResult, pre: &str) -> Result<Self, DbErr> {
+        Ok(Self {
+            user: user::Model::from_query_result(res, pre)?,
+            changes: res.try_get(pre, "user_changes")?,
+        })
+    }
+}
+
+/// [`authenticate`] on SQLite: the user is always read, with the count of changes.
+async fn authenticate_counted(svc: &Services, user_id: Uuid) -> AppResult<Option<user::Model>> {
+    use sea_orm::QuerySelect;
+    let select = user::Entity::find_by_id(user_id)
+        .column_as(
+            sea_orm::sea_query::Expr::cust("(SELECT changes FROM user_changes WHERE id = 1)"),
+            "user_changes",
+        )
+        .limit(1);
+    let found: Vec<CountedUser> = svc.read_select(select).await?;
+    let Some(CountedUser { user, changes }) = found.into_iter().next() else {
+        return Ok(None);
+    };
+    let at = svc.signed_in.counted(changes);
+    svc.signed_in.keep(at, &user);
+    Ok(Some(user).filter(|u| u.active))
 }
 
 /// A user by e-mail address (any firm), for the `token` command.
@@ -49,9 +86,9 @@ pub async fn list(svc: &Services, actor: &Actor) -> AppResult<Vec<user::Model>> 
 }
 
 /// Several users by id, for data loaders and pages (the actors of events, stakeholders).
-/// On PostgreSQL, users remembered since a request read them are not read again, and the
-/// ones read are remembered (see `signed_in`): the staff named on a page are few, and
-/// mostly the people signed in.
+/// Users remembered since a request read them are not read again, and the ones read are
+/// remembered (see `signed_in`): the staff named on a page are few, and mostly the people
+/// signed in.
 pub async fn by_ids(svc: &Services, ids: &[Uuid]) -> AppResult<Vec<user::Model>> {
     let mut found = Vec::with_capacity(ids.len());
     let mut missing = Vec::new();

@@ -292,8 +292,10 @@ async fn users_changed_outside_the_server_are_read_again() {
 }
 
 /// The staff a page names (here the actor of a client's latest event, who is not the
-/// user signed in) are remembered between requests like signed-in users on PostgreSQL,
-/// and read again as soon as anything changes them.
+/// user signed in) are remembered between requests, and read again as soon as anything
+/// changes them: on SQLite the next request sees the change (it reads the count of
+/// changes to `users` with its signed-in user), on PostgreSQL within moments (the
+/// trigger's notification).
 #[tokio::test]
 async fn a_renamed_actor_shows_on_the_next_pages() {
     use entity::user;
@@ -317,15 +319,19 @@ async fn a_renamed_actor_shows_on_the_next_pages() {
     };
     let before = actor_name().await;
     assert_ne!(before, "Renamed Manager");
-    // Read again and remembered where the server listens for changes to `users`.
+    // Read again, and remembered.
     assert_eq!(actor_name().await, before);
+    let postgres = clientele::db::is_postgres(&app.services.db);
     user::Entity::update_many()
         .col_expr(user::Column::Name, Expr::value("Renamed Manager"))
         .filter(user::Column::Id.eq(app.manager.id))
         .exec(&app.services.writer)
         .await
         .unwrap();
-    // Within moments (at once on SQLite, which keeps nothing).
+    if !postgres {
+        assert_eq!(actor_name().await, "Renamed Manager");
+        return;
+    }
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
     loop {
         let seen = actor_name().await;
@@ -335,4 +341,73 @@ async fn a_renamed_actor_shows_on_the_next_pages() {
         assert!(std::time::Instant::now() < deadline, "still {seen}");
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
+}
+
+/// On SQLite every write to `users`, whoever makes it and however many rows it touches,
+/// adds to the count in `user_changes` that requests read with their signed-in user
+/// (PostgreSQL notifies instead: `users_changed_outside_the_server_are_read_again`).
+#[tokio::test]
+async fn every_write_to_users_is_counted_on_sqlite() {
+    use entity::user;
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+
+    let app = spawn_app().await;
+    let db = &app.services.writer;
+    if clientele::db::is_postgres(db) {
+        return;
+    }
+    let count = || async {
+        let row = db
+            .query_one_raw(sea_orm::Statement::from_string(
+                db.get_database_backend(),
+                "SELECT changes FROM user_changes WHERE id = 1",
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        row.try_get::<i64>("", "changes").unwrap()
+    };
+    let start = count().await;
+    let admin = user::Entity::find_by_id(app.admin.id)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    let now = chrono::Utc::now();
+    let extra = user::Model {
+        id: uuid::Uuid::now_v7(),
+        firm_id: admin.firm_id,
+        name: "Counted".into(),
+        email: "counted@example.test".into(),
+        role: entity::Role::Viewer,
+        active: true,
+        created_at: now,
+        updated_at: now,
+    };
+    sea_orm::IntoActiveModel::into_active_model(extra.clone())
+        .insert(db)
+        .await
+        .unwrap();
+    assert_eq!(count().await, start + 1);
+    // One statement, two rows: two changes.
+    user::Entity::update_many()
+        .col_expr(user::Column::Name, Expr::value("Renamed"))
+        .filter(user::Column::Id.is_in([extra.id, app.viewer.id]))
+        .exec(db)
+        .await
+        .unwrap();
+    assert_eq!(count().await, start + 3);
+    user::Entity::delete_by_id(extra.id).exec(db).await.unwrap();
+    assert_eq!(count().await, start + 4);
+    // The server's own writes count too.
+    let r = app
+        .gql(
+            &app.admin,
+            "mutation($i: ChangeUserRoleInput!) { changeUserRole(input: $i) { user { id } } }",
+            json!({"i": {"userId": app.viewer.id.to_string(), "role": "MEMBER"}}),
+        )
+        .await;
+    r.data();
+    assert_eq!(count().await, start + 5);
 }

@@ -331,8 +331,11 @@ async fn the_migrations_copy_latest_events_and_count_rows_already_written() {
     );
     assert_eq!(copied(&db, without.id).await, ((None, None), (0, 0)));
 
-    // Undone and done again: the columns and triggers go and come back.
-    migration::Migrator::down(&db, Some(2)).await.unwrap();
+    // Undone and done again: the columns and triggers go and come back (and SQLite's
+    // count of changes to `users`, the migration after them).
+    migration::Migrator::down(&db, Some(3)).await.unwrap();
+    let changes = "SELECT changes FROM user_changes WHERE id = 1";
+    assert!(db.execute_unprepared(changes).await.is_err());
     for col in ["latest_event_id", "active_contacts"] {
         // Qualified: SQLite reads an unknown double-quoted name alone as a string.
         let mut q = Query::select();
@@ -355,6 +358,10 @@ async fn the_migrations_copy_latest_events_and_count_rows_already_written() {
     assert!(id.is_some());
     assert_eq!(feedback.as_deref(), Some("after"));
     assert_eq!(counts, (2, 1));
+    assert_eq!(
+        db.execute_unprepared(changes).await.is_ok(),
+        !clientele::db::is_postgres(&db)
+    );
     // And the triggers count from then on.
     workflow(f, c, WorkflowStatus::Active)
         .into_active_model()

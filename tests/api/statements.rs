@@ -15,33 +15,34 @@ const RICH: &str = "query($n: Int) {
 
 /// Statements sent to read the signed-in user of the next request: none on PostgreSQL,
 /// where the server keeps signed-in users between requests (see `service::signed_in`;
-/// a request just before makes sure the admin is kept), one on SQLite.
+/// a request just before makes sure the admin is kept), one on SQLite (which reads the
+/// count of changes to `users` with it).
 async fn sign_in_statements(app: &TestApp) -> u64 {
     app.gql(&app.admin, "{ me { id } }", json!({})).await.data();
-    u64::from(app.services.signed_in.get(app.admin.id).is_none())
-}
-
-/// 1 where the staff a page names are read for every page (SQLite), 0 where they are
-/// remembered between requests (PostgreSQL, as signed-in users are, once the server
-/// listens for changes to `users`: waited for here, before anything is counted).
-async fn users_read(app: &TestApp) -> u64 {
     if !clientele::db::is_postgres(&app.services.db) {
         return 1;
     }
+    u64::from(app.services.signed_in.get(app.admin.id).is_none())
+}
+
+/// Waits until the staff a page names may be remembered between requests: on
+/// PostgreSQL once the server listens for changes to `users`, on SQLite once a request
+/// has read the count of changes with its signed-in user.
+async fn users_remembered(app: &TestApp) {
+    app.gql(&app.admin, "{ me { id } }", json!({})).await.data();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
     while app.services.signed_in.before_read().is_none() {
         assert!(
             std::time::Instant::now() < deadline,
-            "the server does not listen for changes to users"
+            "the server does not hear of changes to users"
         );
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
-    0
 }
 
 /// Statements of one request besides reading its signed-in user. The request is sent
-/// once before it is counted, so that on PostgreSQL the staff it names (actors) are
-/// remembered, as they are for every page after a screen's first.
+/// once before it is counted, so that the staff it names (actors) are remembered, as they
+/// are for every page after a screen's first.
 async fn statements_for(app: &TestApp, n: usize) -> u64 {
     app.gql(&app.admin, RICH, json!({"n": n})).await.data();
     let sign_in = sign_in_statements(app).await;
@@ -76,14 +77,14 @@ async fn a_rich_client_page_costs_the_same_statements_for_10_and_100_clients() {
                 .data();
         }
     }
-    let users = users_read(&app).await;
+    users_remembered(&app).await;
     let ten = statements_for(&app, 10).await;
     let hundred = statements_for(&app, 100).await;
     assert_eq!(ten, hundred, "statement count grows with the page size");
     // The page (with each client's counts of ACTIVE contacts and workflows, all the
-    // verdicts of `availableActions` need), the newest events (the history page's first
-    // row is the latest event) and the actors (remembered on PostgreSQL).
-    assert_eq!(hundred, 2 + users, "statements for one page");
+    // verdicts of `availableActions` need) and the newest events (the history page's
+    // first row is the latest event); the actors are remembered.
+    assert_eq!(hundred, 2, "statements for one page");
 }
 
 /// The `list50-rich` query of the benchmark (bench/run), with the page size a variable.
@@ -107,7 +108,7 @@ async fn the_benchmark_rich_list_costs_the_same_statements_for_10_and_100_client
     }
     // Clients in other statuses are filtered out, not counted.
     app.client_in("SUSPENDED").await;
-    let users = users_read(&app).await;
+    users_remembered(&app).await;
     let mut counts = Vec::new();
     for n in [10, 100] {
         app.gql(&app.admin, LIST_RICH, json!({"n": n})).await.data();
@@ -129,9 +130,8 @@ async fn the_benchmark_rich_list_costs_the_same_statements_for_10_and_100_client
         "statement count grows with the page size"
     );
     // The page, with each client's latest event (the copy on its row) and counts of
-    // ACTIVE contacts and workflows for the rules, and the actors (remembered on
-    // PostgreSQL).
-    assert_eq!(counts[1], 1 + users, "statements for one page");
+    // ACTIVE contacts and workflows for the rules; the actors are remembered.
+    assert_eq!(counts[1], 1, "statements for one page");
 }
 
 const DETAIL: &str = "query($n: Int) {
@@ -181,13 +181,14 @@ async fn related_rows_of_a_page_cost_the_same_statements_for_5_and_40_clients() 
             app.stats.statements() - before - sign_in
         }
     };
-    let users = users_read(&app).await;
+    users_remembered(&app).await;
     let five = count(5).await;
     let forty = count(40).await;
     assert_eq!(five, forty);
-    // Page, contacts, stakeholders, their users (remembered on PostgreSQL), workflows,
-    // the rules' facts (ACTIVE contacts and workflows in one, subscriptions).
-    assert_eq!(forty, 6 + users);
+    // Page, contacts, stakeholders, workflows, the rules' facts (ACTIVE contacts and
+    // workflows in one, subscriptions in another); the stakeholders' users are
+    // remembered.
+    assert_eq!(forty, 6);
 }
 
 /// A page that asks only for `availableActions` reads the rules' facts without the
