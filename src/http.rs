@@ -384,8 +384,13 @@ async fn execute(
 /// `graphql::json`), its content type, the cache policy of a successful query, and any
 /// headers a resolver set.
 fn graphql_response(response: async_graphql::Response) -> Response {
-    let body = crate::graphql::json::response_body(&response);
-    let mut res = Response::new(axum::body::Body::from(body));
+    let mut pieces = crate::graphql::json::response_body(&response);
+    let body = if pieces.len() == 1 {
+        Body::from(pieces.pop().unwrap_or_default())
+    } else {
+        Body::new(Pieces::new(pieces))
+    };
+    let mut res = Response::new(body);
     let headers = res.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
@@ -402,6 +407,48 @@ fn graphql_response(response: async_graphql::Response) -> Response {
     }
     headers.extend(response.http_headers);
     res
+}
+
+/// A body sent as the pieces it was written in, with its length known (hyper writes
+/// them with one vectored write and a `Content-Length`, as it does a single piece).
+struct Pieces {
+    pieces: std::collections::VecDeque<bytes::Bytes>,
+    left: u64,
+}
+
+impl Pieces {
+    fn new(pieces: Vec<bytes::Bytes>) -> Self {
+        let left = pieces.iter().map(|p| p.len() as u64).sum();
+        Self {
+            pieces: pieces.into(),
+            left,
+        }
+    }
+}
+
+impl http_body::Body for Pieces {
+    type Data = bytes::Bytes;
+    type Error = std::convert::Infallible;
+
+    fn poll_frame(
+        self: std::pin::Pin<&mut Self>,
+        _cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<bytes::Bytes>, Self::Error>>> {
+        let this = self.get_mut();
+        let piece = this.pieces.pop_front();
+        if let Some(piece) = &piece {
+            this.left -= piece.len() as u64;
+        }
+        std::task::Poll::Ready(piece.map(|p| Ok(http_body::Frame::data(p))))
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.pieces.is_empty()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        http_body::SizeHint::with_exact(self.left)
+    }
 }
 
 impl AppState {

@@ -38,86 +38,153 @@ pub fn to_string(value: &Value) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
-/// The JSON body of a GraphQL response: as serde_json writes a `Response`, with `data`
-/// written here.
-pub fn response_body(response: &Response) -> Vec<u8> {
-    let mut out = Vec::with_capacity(SIZE_HINT.load(Ordering::Relaxed).clamp(1024, 1 << 20));
-    out.extend_from_slice(b"{\"data\":");
+/// The JSON body of a GraphQL response, as serde_json writes a `Response` (with `data`
+/// written here), in pieces: the text written here, and between them the ready-made JSON
+/// of [`raw`] values of some size as they are, not copied again (a page of 100 KB was
+/// copied once more into the body).
+pub fn response_body(response: &Response) -> Vec<bytes::Bytes> {
+    let mut out = Pieces {
+        done: Vec::new(),
+        buf: Vec::with_capacity(SIZE_HINT.load(Ordering::Relaxed).clamp(1024, 1 << 20)),
+        written: 0,
+    };
+    out.buf.extend_from_slice(b"{\"data\":");
     write_value(&mut out, &response.data);
+    let buf = &mut out.buf;
     // Extensions and errors are rare and small: serde_json writes them.
     if !response.extensions.is_empty() {
-        out.extend_from_slice(b",\"extensions\":");
-        if serde_json::to_writer(&mut out, &response.extensions).is_err() {
-            return b"{\"data\":null}".to_vec();
+        buf.extend_from_slice(b",\"extensions\":");
+        if serde_json::to_writer(&mut *buf, &response.extensions).is_err() {
+            return vec![bytes::Bytes::from_static(b"{\"data\":null}")];
         }
     }
     if !response.errors.is_empty() {
-        out.extend_from_slice(b",\"errors\":");
-        if serde_json::to_writer(&mut out, &response.errors).is_err() {
-            return b"{\"data\":null}".to_vec();
+        buf.extend_from_slice(b",\"errors\":");
+        if serde_json::to_writer(&mut *buf, &response.errors).is_err() {
+            return vec![bytes::Bytes::from_static(b"{\"data\":null}")];
         }
     }
-    out.push(b'}');
-    // The next answer starts with room for one like this one (an eighth more): growing a
-    // page of 100 KB from a small buffer copied it five times over.
-    SIZE_HINT.store(out.len() + out.len() / 8, Ordering::Relaxed);
-    // A small answer after a large one does not hold on to the large buffer while sent.
-    if out.capacity() > 2 * out.len() + 4096 {
-        out.shrink_to_fit();
-    }
-    out
+    buf.push(b'}');
+    out.written += buf.len();
+    // The next answer starts with room for the text written here (an eighth more):
+    // growing an answer of 100 KB from a small buffer copied it five times over.
+    SIZE_HINT.store(out.written + out.written / 8, Ordering::Relaxed);
+    out.flush();
+    out.done
 }
 
 /// The buffer size the next answer starts with.
 static SIZE_HINT: AtomicUsize = AtomicUsize::new(16 * 1024);
 
+/// Ready-made JSON shorter than this is copied into the text around it.
+const PIECE_MIN: usize = 4096;
+
+/// Where JSON is written: a buffer, or the pieces of a response's body.
+pub trait JsonOut {
+    /// The buffer text is written to.
+    fn buf(&mut self) -> &mut Vec<u8>;
+    /// Appends ready-made JSON.
+    fn ready(&mut self, json: &bytes::Bytes);
+}
+
+impl JsonOut for Vec<u8> {
+    fn buf(&mut self) -> &mut Vec<u8> {
+        self
+    }
+
+    fn ready(&mut self, json: &bytes::Bytes) {
+        self.extend_from_slice(json);
+    }
+}
+
+/// A response's body as it is written: pieces done, and the text being written.
+struct Pieces {
+    done: Vec<bytes::Bytes>,
+    buf: Vec<u8>,
+    /// Bytes written into buffers (not counting ready-made pieces).
+    written: usize,
+}
+
+impl Pieces {
+    fn flush(&mut self) {
+        if self.buf.is_empty() {
+            return;
+        }
+        let mut buf = std::mem::take(&mut self.buf);
+        // A small answer after a large one does not hold on to the large buffer while
+        // it is sent.
+        if buf.capacity() > 2 * buf.len() + 4096 {
+            buf.shrink_to_fit();
+        }
+        self.done.push(buf.into());
+    }
+}
+
+impl JsonOut for Pieces {
+    fn buf(&mut self) -> &mut Vec<u8> {
+        &mut self.buf
+    }
+
+    fn ready(&mut self, json: &bytes::Bytes) {
+        if json.len() < PIECE_MIN {
+            self.buf.extend_from_slice(json);
+            return;
+        }
+        self.written += self.buf.len();
+        self.flush();
+        // The text after it is short (the rest of the answer's punctuation, pageInfo).
+        self.buf = Vec::with_capacity(256);
+        self.done.push(json.clone());
+    }
+}
+
 /// Appends one value.
-pub fn write_value(out: &mut Vec<u8>, value: &Value) {
+pub fn write_value<O: JsonOut + ?Sized>(out: &mut O, value: &Value) {
     match value {
-        Value::Null => out.extend_from_slice(b"null"),
-        Value::Boolean(true) => out.extend_from_slice(b"true"),
-        Value::Boolean(false) => out.extend_from_slice(b"false"),
+        Value::Null => out.buf().extend_from_slice(b"null"),
+        Value::Boolean(true) => out.buf().extend_from_slice(b"true"),
+        Value::Boolean(false) => out.buf().extend_from_slice(b"false"),
         Value::Number(n) => {
             // Integers and floats are written by serde_json itself (itoa and ryu).
-            let _ = serde_json::to_writer(&mut *out, n);
+            let _ = serde_json::to_writer(out.buf(), n);
         }
-        Value::String(s) => write_str(out, s),
-        Value::Enum(name) => write_name(out, name),
+        Value::String(s) => write_str(out.buf(), s),
+        Value::Enum(name) => write_name(out.buf(), name),
         Value::Binary(bytes) => {
             // serde_json writes bytes as an array of numbers.
-            let _ = serde_json::to_writer(&mut *out, bytes.as_ref());
+            let _ = serde_json::to_writer(out.buf(), bytes.as_ref());
         }
         Value::List(items) => {
-            out.push(b'[');
+            out.buf().push(b'[');
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
-                    out.push(b',');
+                    out.buf().push(b',');
                 }
                 write_value(out, item);
             }
-            out.push(b']');
+            out.buf().push(b']');
         }
         Value::Object(map) => {
             if let Some(json) = as_raw(map) {
-                out.extend_from_slice(json);
+                out.ready(json);
                 return;
             }
-            out.push(b'{');
+            out.buf().push(b'{');
             for (i, (key, item)) in map.iter().enumerate() {
                 if i > 0 {
-                    out.push(b',');
+                    out.buf().push(b',');
                 }
-                write_str(out, key);
-                out.push(b':');
+                write_str(out.buf(), key);
+                out.buf().push(b':');
                 write_value(out, item);
             }
-            out.push(b'}');
+            out.buf().push(b'}');
         }
     }
 }
 
 /// The JSON text of a [`raw`] value.
-fn as_raw(map: &async_graphql::indexmap::IndexMap<Name, Value>) -> Option<&[u8]> {
+fn as_raw(map: &async_graphql::indexmap::IndexMap<Name, Value>) -> Option<&bytes::Bytes> {
     if map.len() != 1 {
         return None;
     }
@@ -334,19 +401,42 @@ mod tests {
         let mut data = async_graphql::indexmap::IndexMap::new();
         data.insert(Name::new("me"), Value::String("x".into()));
         let ok = Response::new(Value::Object(data.clone()));
-        assert_eq!(response_body(&ok), serde_json::to_vec(&ok).unwrap());
+        assert_eq!(body(&ok), serde_json::to_vec(&ok).unwrap());
         let failed = Response::from_errors(vec![async_graphql::ServerError::new(
             "boom \"quoted\"",
             None,
         )]);
-        assert_eq!(response_body(&failed), serde_json::to_vec(&failed).unwrap());
+        assert_eq!(body(&failed), serde_json::to_vec(&failed).unwrap());
         let mut partial = Response::new(Value::Object(data)).extension("cost", Value::from(3));
         partial
             .errors
             .push(async_graphql::ServerError::new("one field failed", None));
+        assert_eq!(body(&partial), serde_json::to_vec(&partial).unwrap());
+    }
+
+    fn body(response: &Response) -> Vec<u8> {
+        response_body(response).concat()
+    }
+
+    #[test]
+    fn large_ready_made_json_is_a_piece_of_the_body_of_its_own() {
+        let page = format!("[{}]", vec!["{\"id\":\"x\"}"; 600].join(","));
+        assert!(page.len() >= PIECE_MIN);
+        let mut data = async_graphql::indexmap::IndexMap::new();
+        data.insert(Name::new("small"), raw(b"[1]".to_vec()));
+        data.insert(Name::new("page"), raw(page.clone().into_bytes()));
+        data.insert(Name::new("after"), Value::String("é".into()));
+        let pieces = response_body(&Response::new(Value::Object(data)));
+        assert_eq!(pieces.len(), 3);
+        assert_eq!(&pieces[0][..], br#"{"data":{"small":[1],"page":"#);
+        assert_eq!(pieces[1], page.as_bytes());
+        assert_eq!(&pieces[2][..], r#","after":"é"}}"#.as_bytes());
+        // The same text as written into one buffer.
+        let mut data = async_graphql::indexmap::IndexMap::new();
+        data.insert(Name::new("page"), raw(page.clone().into_bytes()));
         assert_eq!(
-            response_body(&partial),
-            serde_json::to_vec(&partial).unwrap()
+            to_string(&Value::Object(data)),
+            format!("{{\"page\":{page}}}")
         );
     }
 }

@@ -169,6 +169,26 @@ async fn plain_fields_and_ready_made_json_answer_what_the_general_walk_answers()
             .iter()
             .any(|a| a["allowed"] == false && a["reason"].is_string()));
     }
+    // The page's ready-made JSON is sent as a piece of the body of its own, and the
+    // body still has a `Content-Length` (not chunks) and reads as one JSON text.
+    let res = app
+        .http
+        .post(format!("{}/graphql", app.base))
+        .bearer_auth(&app.admin.token)
+        .json(&json!({"query": plain_query()}))
+        .send()
+        .await
+        .unwrap();
+    let length = res.headers()["content-length"].to_str().unwrap().to_owned();
+    assert!(res.headers().get("transfer-encoding").is_none());
+    let body = res.bytes().await.unwrap();
+    assert!(body.len() > 4096, "a page of {} bytes", body.len());
+    assert_eq!(length.parse::<usize>().unwrap(), body.len());
+    let answer: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(
+        answer["data"]["clients"]["edges"].as_array().unwrap().len(),
+        12
+    );
 }
 
 /// Two fragments asking for different fields of the same object under one key (as
