@@ -19,6 +19,8 @@ pub mod error;
 pub mod graphql;
 /// The HTTP surface: routes, transport rules, timeouts and panic handling.
 pub mod http;
+/// The process's memory: transparent huge pages off.
+pub mod memory;
 /// Counters and histograms served at `/metrics`.
 pub mod metrics;
 /// Synthetic data for benchmarks and load tests.

@@ -100,8 +100,16 @@ async fn migrate_firm_create_token_and_serve_work_together() {
         assert_eq!(body["data"]["me"]["role"], "ADMIN");
         assert_eq!(body["data"]["me"]["firm"]["name"], "Smith & Co");
     }
-    // SIGTERM stops it gracefully.
     let pid = child.id().unwrap();
+    // Transparent huge pages are off for the server's process (`clientele::memory`).
+    if std::env::var_os("MIMALLOC_ALLOW_THP").is_none() {
+        if let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status")) {
+            if let Some(line) = status.lines().find(|l| l.starts_with("THP_enabled:")) {
+                assert_eq!(line.split_whitespace().nth(1), Some("0"), "{line}");
+            }
+        }
+    }
+    // SIGTERM stops it gracefully.
     let _ = std::process::Command::new("kill")
         .args(["-TERM", &pid.to_string()])
         .status();
