@@ -87,9 +87,9 @@ fn listening(svc: &Services) {
 
 /// On PostgreSQL: listens for the events committed by any process and hands them to this
 /// process's bus, and for changes to `users` (see `signed_in`), until `shutdown` turns
-/// true. Reconnects by itself after a lost connection (events committed meanwhile are
-/// not replayed; remembered users are forgotten, and none are kept until listening
-/// again), and the webhook worker is woken whenever listening starts. Does nothing on SQLite.
+/// true. A lost connection is made again by itself (events committed meanwhile are not
+/// replayed): from the moment it is lost until it listens again, no user is remembered,
+/// and the webhook worker is woken whenever listening starts. Does nothing on SQLite.
 pub async fn listen(svc: Services, mut shutdown: watch::Receiver<bool>) {
     if svc.db.get_database_backend() != DatabaseBackend::Postgres {
         return;
@@ -99,67 +99,78 @@ pub async fn listen(svc: Services, mut shutdown: watch::Receiver<bool>) {
     let pool = sea_orm::sqlx::postgres::PgPoolOptions::new()
         .max_connections(1)
         .connect_lazy_with(options);
-    let mut listener = loop {
+    while let Some(mut listener) = connect_listener(&pool, &mut shutdown).await {
+        listening(&svc);
+        loop {
+            tokio::select! {
+                received = listener.try_recv() => match received {
+                    Ok(Some(note)) => heard(&svc, &note).await,
+                    // sqlx reports a lost connection with `None` and would connect again
+                    // on the next call; it is made again here instead, so that nothing is
+                    // remembered until the new connection listens.
+                    Ok(None) => {
+                        tracing::warn!("event listener lost its connection");
+                        break;
+                    }
+                    Err(err) => {
+                        tracing::warn!(error = %err, "event listener lost its connection");
+                        break;
+                    }
+                },
+                changed = shutdown.changed() => {
+                    if changed.is_err() || *shutdown.borrow() {
+                        svc.signed_in.listening(false);
+                        return;
+                    }
+                }
+            }
+        }
+        svc.signed_in.listening(false);
+    }
+    svc.signed_in.listening(false);
+}
+
+/// A connection listening on the events' and users' channels, tried every second until
+/// it is made; `None` once `shutdown` turns true.
+async fn connect_listener(
+    pool: &sea_orm::sqlx::PgPool,
+    shutdown: &mut watch::Receiver<bool>,
+) -> Option<sea_orm::sqlx::postgres::PgListener> {
+    loop {
+        if *shutdown.borrow() {
+            return None;
+        }
         let attempt = async {
-            let mut l = sea_orm::sqlx::postgres::PgListener::connect_with(&pool).await?;
+            let mut l = sea_orm::sqlx::postgres::PgListener::connect_with(pool).await?;
             l.listen_all([CHANNEL, super::signed_in::CHANNEL]).await?;
             Ok::<_, sea_orm::sqlx::Error>(l)
         };
         tokio::select! {
             res = attempt => match res {
-                Ok(l) => break l,
+                Ok(l) => return Some(l),
                 Err(err) => tracing::warn!(error = %err, "cannot listen for events; retrying"),
             },
-            _ = shutdown.changed() => return,
+            _ = shutdown.changed() => return None,
         }
         tokio::select! {
             _ = tokio::time::sleep(Duration::from_secs(1)) => {}
-            _ = shutdown.changed() => return,
+            _ = shutdown.changed() => return None,
         }
+    }
+}
+
+/// One notification: a change to `users`, or an event to publish on this process's bus.
+async fn heard(svc: &Services, note: &sea_orm::sqlx::postgres::PgNotification) {
+    if note.channel() == super::signed_in::CHANNEL {
+        svc.signed_in.changed();
+        return;
+    }
+    let Ok(id) = Uuid::parse_str(note.payload()) else {
+        return;
     };
-    listening(&svc);
-    let mut connected = true;
-    loop {
-        tokio::select! {
-            received = listener.try_recv() => match received {
-                Ok(note) => {
-                    if !connected {
-                        // Back: whatever was missed meanwhile is forgotten.
-                        listening(&svc);
-                        connected = true;
-                    }
-                    let Some(note) = note else {
-                        // The connection was lost and made again (sqlx listens anew):
-                        // changes may have been missed in between.
-                        tracing::warn!("event listener reconnected");
-                        listening(&svc);
-                        continue;
-                    };
-                    if note.channel() == super::signed_in::CHANNEL {
-                        svc.signed_in.changed();
-                        continue;
-                    }
-                    let Ok(id) = Uuid::parse_str(note.payload()) else { continue };
-                    match lifecycle_event::Entity::find_by_id(id).one(&svc.db).await {
-                        Ok(Some(event)) => svc.events.publish(Arc::new(event)),
-                        Ok(None) => {}
-                        Err(err) => tracing::warn!(error = %err, "cannot load a notified event"),
-                    }
-                }
-                Err(err) => {
-                    // Not listening until a later call connects again.
-                    svc.signed_in.listening(false);
-                    connected = false;
-                    tracing::warn!(error = %err, "event listener lost its connection");
-                    tokio::time::sleep(Duration::from_millis(500)).await;
-                }
-            },
-            changed = shutdown.changed() => {
-                if changed.is_err() || *shutdown.borrow() {
-                    svc.signed_in.listening(false);
-                    return;
-                }
-            }
-        }
+    match lifecycle_event::Entity::find_by_id(id).one(&svc.db).await {
+        Ok(Some(event)) => svc.events.publish(Arc::new(event)),
+        Ok(None) => {}
+        Err(err) => tracing::warn!(error = %err, "cannot load a notified event"),
     }
 }

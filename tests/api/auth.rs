@@ -411,3 +411,84 @@ async fn every_write_to_users_is_counted_on_sqlite() {
     r.data();
     assert_eq!(count().await, start + 5);
 }
+
+/// On PostgreSQL, a server whose listening connection is cut keeps nothing while it is
+/// down, listens again by itself, and from then on hears changes to `users` as before.
+#[tokio::test]
+async fn a_cut_listening_connection_is_made_again() {
+    use entity::user;
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+
+    let app = spawn_app().await;
+    let db = &app.services.writer;
+    if !clientele::db::is_postgres(db) {
+        return;
+    }
+    let memory = &app.services.signed_in;
+    let wait_for = |listening: bool| async move {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while memory.before_read().is_some() != listening {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "listening is not {listening}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+    };
+    wait_for(true).await;
+    let listener = "SELECT pid FROM pg_stat_activity \
+                    WHERE datname = current_database() AND query ILIKE 'LISTEN%'";
+    let pids = || async {
+        let rows = db
+            .query_all_raw(sea_orm::Statement::from_string(
+                db.get_database_backend(),
+                listener,
+            ))
+            .await
+            .unwrap();
+        rows.iter()
+            .map(|r| r.try_get::<i32>("", "pid").unwrap())
+            .collect::<Vec<_>>()
+    };
+    let before = pids().await;
+    assert_eq!(before.len(), 1, "one listening connection");
+    db.execute_unprepared(&format!("SELECT pg_terminate_backend({})", before[0]))
+        .await
+        .unwrap();
+    // A new connection listens, and users are kept again.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let now = pids().await;
+        if now.len() == 1 && now != before {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not listening again: {now:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    wait_for(true).await;
+    // Kept again, and forgotten when `users` changes.
+    app.gql(&app.member, ME, json!({})).await.data();
+    assert!(memory.get(app.member.id).is_some());
+    user::Entity::update_many()
+        .col_expr(user::Column::Role, Expr::value("VIEWER"))
+        .filter(user::Column::Id.eq(app.member.id))
+        .exec(db)
+        .await
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let r = app.gql(&app.member, ME, json!({})).await;
+        if r.data()["me"]["role"] == "VIEWER" {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the change was not heard"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
