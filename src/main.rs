@@ -4,9 +4,10 @@ use clap::Parser;
 
 /// mimalloc instead of the system allocator: GraphQL execution allocates many small,
 /// short-lived values, and glibc's malloc spent a third of the server's time on them.
-/// SQLite keeps the system allocator: routing it through mimalloc too (its `override`
-/// feature) gained nothing measurable and kept a heap per SQLite worker thread, which
-/// raised the peak resident memory by 10 MB or more.
+/// Its `override` feature makes it the process's `malloc` too, which SQLite uses: sqlx
+/// copies every value of every row on SQLite's worker thread and frees the copies on a
+/// runtime thread, and glibc's `malloc` and `free` for them were 14% of a list page's
+/// instructions (see bench/README.md).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
