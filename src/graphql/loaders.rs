@@ -162,8 +162,10 @@ impl Primed {
         with_subscriptions: bool,
         read_at: DateTime<Utc>,
     ) {
+        let facts = facts.into_iter();
         let mut rows = self.rows();
         rows.facts_read_at = Some(read_at);
+        rows.facts.reserve(facts.size_hint().0);
         for (id, f) in facts {
             let complete = rows.facts.get(&id).is_some_and(|(_, complete)| *complete);
             if with_subscriptions || !complete {
@@ -490,6 +492,7 @@ pub async fn prefetch_for_clients(
         // The first row of any first history page is the latest event; without one, the
         // latest events are read on their own (one row per client, which SQLite finds
         // with no temporary table).
+        loaders.primed.rows().latest.reserve(ids.len());
         let mut primed = loaders.primed.rows();
         if let Some(&limit) = wanted.event_limits.first() {
             for id in &ids {

@@ -551,6 +551,17 @@ pub fn write_enum<T: async_graphql::resolver_utils::EnumType>(out: &mut Vec<u8>,
     }
 }
 
+/// Writes a nullable enum item as [`optional`] and [`enum_value`] answer it.
+pub fn write_opt_enum<T: async_graphql::resolver_utils::EnumType>(
+    out: &mut Vec<u8>,
+    value: Option<T>,
+) {
+    match value {
+        Some(value) => write_enum(out, value),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
 /// Writes an `ID` made from a UUID as [`uuid_id`] answers it.
 pub fn write_uuid(out: &mut Vec<u8>, id: &uuid::Uuid) {
     out.push(b'"');

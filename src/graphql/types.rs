@@ -7,8 +7,8 @@ use entity::{client, firm, lifecycle_event, user};
 use super::context::ContextExt;
 use super::loaders::{ContactsOf, Loaders, StakeholdersOf, WorkflowsOf};
 use super::plain::{
-    enum_value, nested, optional, plain_object, time, uuid_id, write_enum, write_opt_str,
-    write_time, write_uuid, write_value_of, Answer, PlainFields, PlainList, Sink,
+    enum_value, nested, optional, plain_object, time, uuid_id, write_enum, write_opt_enum,
+    write_opt_str, write_time, write_uuid, write_value_of, Answer, PlainFields, PlainList, Sink,
 };
 use crate::error::{AppError, ErrorCode, ResultExt};
 use crate::service::pagination::{Page, PageArgs};
@@ -286,6 +286,23 @@ impl PlainFields for AvailableActionFields<'_> {
             }),
             _ => return None,
         })
+    }
+
+    // The first client of a page with each distinct list writes its 16 actions: as
+    // values, they cost as much as the rest of that client's answer.
+    fn write_plain(&self, name: &str, out: &mut Vec<u8>) -> bool {
+        let a = self.0;
+        match (name, &a.refusal) {
+            ("action", _) => write_enum(out, a.action),
+            ("allowed", refusal) => {
+                out.extend_from_slice(if refusal.is_none() { b"true" } else { b"false" })
+            }
+            ("code" | "reason", None) => out.extend_from_slice(b"null"),
+            ("code", Some(e)) => write_enum(out, e.code()),
+            ("reason", Some(e)) => super::json::write_str(out, &e.public_message()),
+            _ => return false,
+        }
+        true
     }
 }
 
@@ -881,6 +898,10 @@ impl PlainFields for LifecycleEventFields<'_> {
         match name {
             "id" => write_uuid(out, &e.id),
             "action" => write_enum(out, LifecycleAction::from(e.action)),
+            "fromStatus" => write_opt_enum(out, e.from_status.map(ClientStatus::from)),
+            "toStatus" => write_opt_enum(out, e.to_status.map(ClientStatus::from)),
+            "reason" => write_opt_enum(out, e.reason.map(LifecycleReason::from)),
+            "feedback" => write_opt_str(out, e.feedback.as_deref()),
             "at" => write_time(out, &e.at),
             _ => return write_value_of(self, name, out),
         }

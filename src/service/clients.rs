@@ -1,6 +1,6 @@
 use chrono::{DateTime, Utc};
 use entity::{client, Billing, ClientKind, ClientStatus, LifecycleAction, Role};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func};
+use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
     Order, PaginatorTrait, QueryFilter, QuerySelect, SqlErr,
@@ -401,15 +401,8 @@ pub async fn list(
     let field = order.field;
     let window = page.window(field.tag())?;
     let mut select = client::Entity::find().filter(filter_condition(actor.firm_id(), filter));
-    let mut extra_columns: Vec<&str> = Vec::new();
-    if extras.latest_event {
-        extra_columns.extend(LATEST_COLUMNS);
-    }
-    if extras.counts {
-        extra_columns.extend(COUNT_COLUMNS);
-    }
-    for col in extra_columns {
-        select = select.column_as(Expr::col((client::Entity, Alias::new(col))), col);
+    if let Some(columns) = extra_columns(extras) {
+        select = select.expr(Expr::cust(columns));
     }
     let direction = if order.descending {
         Order::Desc
@@ -458,6 +451,31 @@ pub async fn list(
         latest_events,
         counts,
     })
+}
+
+/// The columns a page selects after the client's own, as SQL text (the same on SQLite
+/// and PostgreSQL), written once: built as 11 quoted, aliased expressions on every
+/// request, they were a third of the rich page's statement building.
+fn extra_columns(extras: PageExtras) -> Option<&'static str> {
+    use std::sync::LazyLock;
+    fn text(columns: &[&str]) -> String {
+        let table = sea_orm::EntityName::table_name(&client::Entity);
+        columns
+            .iter()
+            .map(|c| format!("\"{table}\".\"{c}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+    static LATEST: LazyLock<String> = LazyLock::new(|| text(&LATEST_COLUMNS));
+    static COUNTS: LazyLock<String> = LazyLock::new(|| text(&COUNT_COLUMNS));
+    static BOTH: LazyLock<String> =
+        LazyLock::new(|| text(&[&LATEST_COLUMNS[..], &COUNT_COLUMNS[..]].concat()));
+    match (extras.latest_event, extras.counts) {
+        (true, true) => Some(BOTH.as_str()),
+        (true, false) => Some(LATEST.as_str()),
+        (false, true) => Some(COUNTS.as_str()),
+        (false, false) => None,
+    }
 }
 
 /// A page of clients as [`list`] reads it.
