@@ -6,7 +6,7 @@ use clap::Parser;
 /// short-lived values, and glibc's malloc spent a third of the server's time on them.
 /// Its `override` feature makes it the process's `malloc` too, which SQLite uses: sqlx
 /// copies every value of every row on SQLite's worker thread and frees the copies on a
-/// runtime thread, and glibc's `malloc` and `free` for them were 14% of a list page's
+/// runtime thread, and glibc's `malloc` and `free` for them were 18% of a list page's
 /// instructions (see bench/README.md).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
