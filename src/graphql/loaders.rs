@@ -492,6 +492,8 @@ pub async fn prefetch_for_clients(
         // The first row of any first history page is the latest event; without one, the
         // latest events are read on their own (one row per client, which SQLite finds
         // with no temporary table).
+        // Room for the page, made under a lock of its own: the guard below must not be
+        // held where the last branch awaits.
         loaders.primed.rows().latest.reserve(ids.len());
         let mut primed = loaders.primed.rows();
         if let Some(&limit) = wanted.event_limits.first() {
