@@ -24,6 +24,7 @@ mod preview;
 mod scheduler;
 mod schema;
 mod security_probes;
+mod seed;
 mod staff;
 mod statements;
 mod subscriptions;
